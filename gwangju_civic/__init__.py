@@ -1,0 +1,67 @@
+"""Gwangju Civic: residents report everyday problems and ideas, the city routes and resolves them."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from gwangju_civic.config import DEFAULTS, REPO_ROOT, from_environment
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: configuration, then extensions, blueprints, error pages and commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(REPO_ROOT / "templates"),
+    )
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(from_environment(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    configure_logging(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from gwangju_civic import i18n
+    from gwangju_civic.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    csrf.init_app(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from gwangju_civic.intake.routes import bp as intake_bp
+    from gwangju_civic.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(intake_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from gwangju_civic import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from gwangju_civic.i18n import translate_cli
+    from gwangju_civic.intake.cli import intake_cli
+    from gwangju_civic.taxonomy.seed import seed_command
+
+    app.cli.add_command(seed_command)
+    app.cli.add_command(intake_cli)
+    app.cli.add_command(translate_cli)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

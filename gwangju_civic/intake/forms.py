@@ -1,0 +1,105 @@
+"""The report form, validated on the server with one clear message per field."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, EmailField, FloatField, MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
+
+from gwangju_civic.intake.photos import PhotoRejected, check_photo
+from gwangju_civic.models import SubmissionKind
+
+# A generous box around Gwangju Metropolitan City, so a typo'd coordinate is caught.
+GWANGJU_LATITUDE = (34.95, 35.35)
+GWANGJU_LONGITUDE = (126.60, 127.10)
+PHONE_PATTERN = r"^(\+82[- ]?|0)\d{1,2}[- ]?\d{3,4}[- ]?\d{4}$"
+
+
+class SubmissionForm(FlaskForm):
+    kind = RadioField(
+        _l("What are you sending?"),
+        choices=[
+            SelectChoice(SubmissionKind.PROBLEM.value, _l("A problem to fix")),
+            SelectChoice(SubmissionKind.IDEA.value, _l("An idea")),
+        ],
+        default=SubmissionKind.PROBLEM.value,
+        validators=[DataRequired(_l("Choose a problem or an idea."))],
+    )
+    title = StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(_l("Give your report a short title.")),
+            Length(min=4, max=120, message=_l("The title must be 4 to 120 characters long.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[
+            DataRequired(_l("Describe the problem or idea.")),
+            Length(min=10, max=5000, message=_l("The description must be 10 to 5000 characters long.")),
+        ],
+    )
+    address = StringField(
+        _l("Address or place"),
+        validators=[Optional(), Length(max=300, message=_l("The address must be at most 300 characters."))],
+    )
+    latitude = FloatField(
+        _l("Latitude"),
+        validators=[Optional(), NumberRange(*GWANGJU_LATITUDE, message=_l("This point is outside Gwangju."))],
+    )
+    longitude = FloatField(
+        _l("Longitude"),
+        validators=[Optional(), NumberRange(*GWANGJU_LONGITUDE, message=_l("This point is outside Gwangju."))],
+    )
+    photos = MultipleFileField(_l("Photos (up to 3, JPEG, PNG or WebP)"))
+    is_anonymous = BooleanField(_l("Send anonymously (no contact details)"))
+    contact_email = EmailField(
+        _l("E-mail for updates"),
+        validators=[Optional(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)],
+    )
+    contact_phone = StringField(
+        _l("Phone for updates"),
+        validators=[Optional(), Regexp(PHONE_PATTERN, message=_l("Enter a phone number such as 010-1234-5678."))],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks first, then the rules that involve several fields."""
+        valid = super().validate(extra_validators)
+        has_latitude, has_longitude = self.latitude.data is not None, self.longitude.data is not None
+        if has_latitude != has_longitude and not (self.latitude.errors or self.longitude.errors):
+            self.latitude.errors.append(_l("Give both latitude and longitude, or neither."))
+            valid = False
+        has_place = (self.address.data or "").strip() or (has_latitude and has_longitude)
+        if self.kind.data == SubmissionKind.PROBLEM.value and not has_place and not self.address.errors:
+            self.address.errors.append(
+                _l("Tell us where the problem is: an address, a place or a point on the map.")
+            )
+            valid = False
+        return valid
+
+    def validate_is_anonymous(self, field: BooleanField) -> None:
+        if field.data and (self.contact_email.data or self.contact_phone.data):
+            raise ValidationError(
+                _l("An anonymous report has no contact details: clear them, or untick anonymous.")
+            )
+
+    def validate_photos(self, field: MultipleFileField) -> None:
+        files = self.photo_files()
+        limit = current_app.config["MAX_PHOTOS"]
+        if len(files) > limit:
+            raise ValidationError(_l("You can attach at most %(n)s photos.", n=limit))
+        max_bytes = current_app.config["MAX_PHOTO_BYTES"]
+        for upload in files:
+            data = upload.read()
+            upload.seek(0)
+            if len(data) > max_bytes:
+                raise ValidationError(
+                    _l("%(name)s is larger than %(mb)s MB.", name=upload.filename, mb=max_bytes // (1024 * 1024))
+                )
+            try:
+                check_photo(data)
+            except PhotoRejected:
+                raise ValidationError(_l("%(name)s is not a JPEG, PNG or WebP photo.", name=upload.filename))
+
+    def photo_files(self) -> list:
+        """The uploads that carry a file: browsers send one empty part when none was chosen."""
+        return [upload for upload in (self.photos.data or []) if upload and upload.filename]

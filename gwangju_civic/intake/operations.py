@@ -1,0 +1,102 @@
+"""Create and change submissions; each function flushes and logs, the caller decides when to commit."""
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, select
+
+from gwangju_civic.extensions import db
+from gwangju_civic.intake.codes import new_tracking_code
+from gwangju_civic.intake.language import detect_language
+from gwangju_civic.models import Status, Submission, SubmissionEvent, SubmissionKind
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SubmissionDraft:
+    """A validated report as the resident sent it, before it touches the database."""
+
+    kind: SubmissionKind
+    title: str
+    description: str
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    is_anonymous: bool = False
+    photos: list[bytes] = field(default_factory=list)
+    tracking_code: str = field(default_factory=new_tracking_code)
+
+
+def record_event(
+    submission: Submission,
+    actor: str,
+    action: str,
+    *,
+    field_name: str | None = None,
+    old: object = None,
+    new: object = None,
+    message: str | None = None,
+    public: bool = False,
+) -> SubmissionEvent:
+    event = SubmissionEvent(
+        submission=submission,
+        actor=actor,
+        action=action,
+        field=field_name,
+        old_value=None if old is None else str(old),
+        new_value=None if new is None else str(new),
+        message=message,
+        is_public=public,
+    )
+    db.session.add(event)
+    return event
+
+
+def unused_tracking_code(proposed: str) -> str:
+    """Keep the proposed code unless (against the odds) it is taken."""
+    code = proposed
+    while db.session.scalar(select(exists().where(Submission.tracking_code == code))):
+        code = new_tracking_code()
+    return code
+
+
+def create_submission(draft: SubmissionDraft) -> Submission:
+    """Add the report with status `new` and its first event; photos and routing come after."""
+    submission = Submission(
+        tracking_code=unused_tracking_code(draft.tracking_code),
+        kind=draft.kind,
+        title=draft.title.strip(),
+        description=draft.description.strip(),
+        language=detect_language(f"{draft.title}\n{draft.description}"),
+        address=(draft.address or "").strip() or None,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        contact_email=None if draft.is_anonymous else draft.contact_email or None,
+        contact_phone=None if draft.is_anonymous else draft.contact_phone or None,
+        is_anonymous=draft.is_anonymous,
+        status=Status.NEW,
+    )
+    db.session.add(submission)
+    record_event(submission, "citizen", "created", new=Status.NEW.value, public=True)
+    db.session.flush()
+    log.info("submission %s created", submission.tracking_code)
+    return submission
+
+
+def change_status(submission: Submission, status: Status, actor: str, message: str | None = None,
+                  public: bool = True) -> None:
+    if submission.status == status:
+        return
+    record_event(submission, actor, "status_changed", field_name="status", old=submission.status.value,
+                 new=status.value, message=message, public=public)
+    submission.status = status
+    db.session.flush()
+
+
+def send_to_triage(submission: Submission, reason: str) -> None:
+    """Something optional failed: a person will look at the report instead."""
+    log.warning("submission %s sent to triage: %s", submission.tracking_code, reason)
+    record_event(submission, "system", "note", message=reason)
+    change_status(submission, Status.NEEDS_TRIAGE, "system", public=True)

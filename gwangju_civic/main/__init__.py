@@ -1,0 +1,1 @@
+"""Public pages: home, the public list of submissions, language switch and photos."""

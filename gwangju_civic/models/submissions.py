@@ -1,0 +1,96 @@
+"""What residents file, the photos they attach, and the append-only trail of what happened to it."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gwangju_civic.models.base import Base, str_enum, utcnow
+from gwangju_civic.models.enums import Status, SubmissionKind, Urgency
+from gwangju_civic.models.taxonomy import Category, Department, PlanPriority
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (sa.Index("ix_submissions_status_created_at", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    kind: Mapped[SubmissionKind] = mapped_column(str_enum(SubmissionKind))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(8))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    is_anonymous: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[Status] = mapped_column(str_enum(Status), default=Status.NEW)
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"), index=True)
+    plan_priority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan_priorities.id"))
+    urgency: Mapped[Urgency | None] = mapped_column(str_enum(Urgency))
+    due_at: Mapped[datetime | None]
+    routing_confidence: Mapped[float | None]
+    routing: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    department: Mapped[Department | None] = relationship()
+    category: Mapped[Category | None] = relationship()
+    plan_priority: Mapped[PlanPriority | None] = relationship()
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="submission", order_by="Photo.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[SubmissionEvent]] = relationship(
+        back_populates="submission", order_by="SubmissionEvent.id"
+    )
+
+    @property
+    def public_events(self) -> list[SubmissionEvent]:
+        return [event for event in self.events if event.is_public]
+
+
+class Photo(Base):
+    """A stored photo: re-encoded without metadata, under a random file name."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    width: Mapped[int]
+    height: Mapped[int]
+    size_bytes: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="photos")
+
+
+class SubmissionEvent(Base):
+    """One change to a submission; rows are only ever added, never edited or removed."""
+
+    __tablename__ = "submission_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(sa.String(80))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    field: Mapped[str | None] = mapped_column(sa.String(40))
+    old_value: Mapped[str | None] = mapped_column(sa.String(200))
+    new_value: Mapped[str | None] = mapped_column(sa.String(200))
+    message: Mapped[str | None] = mapped_column(sa.Text)
+    is_public: Mapped[bool] = mapped_column(default=False)
+
+    submission: Mapped[Submission] = relationship(back_populates="events")
+
+
+@sa.event.listens_for(SubmissionEvent, "before_update")
+@sa.event.listens_for(SubmissionEvent, "before_delete")
+def _refuse_rewriting_history(mapper: Any, connection: Any, target: SubmissionEvent) -> None:
+    raise ValueError("submission events are append-only")

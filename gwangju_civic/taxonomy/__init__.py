@@ -1,0 +1,1 @@
+"""The city's taxonomy: plan strategies and priorities, departments and categories."""
