@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from gwangju_civic.config import DEFAULTS, REPO_ROOT, from_environment
+from gwangju_civic.config import DEFAULTS, REPO_ROOT, from_environment, sqlalchemy_url
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(from_environment(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)

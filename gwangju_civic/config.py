@@ -18,6 +18,14 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def sqlalchemy_url(url: str) -> str:
+    """Let operators write plain postgresql:// URLs; we talk to PostgreSQL through psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def from_environment(instance_path: Path) -> dict[str, Any]:
     """The settings a deployment controls; everything has a default so `make run` needs none."""
     instance_path.mkdir(parents=True, exist_ok=True)

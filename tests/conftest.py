@@ -9,13 +9,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
 from gwangju_civic import create_app  # noqa: E402
-from gwangju_civic.config import DEFAULTS  # noqa: E402
+from gwangju_civic.config import DEFAULTS, sqlalchemy_url  # noqa: E402
 from gwangju_civic.extensions import db  # noqa: E402
 from gwangju_civic.i18n import compile_catalogs  # noqa: E402
 from gwangju_civic.taxonomy.seed import load_taxonomy, seed_taxonomy  # noqa: E402
 
 # TEST_DATABASE_URL picks the database server; unset means a fresh SQLite file per test.
-DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite")
+DATABASE_URL = sqlalchemy_url(os.environ.get("TEST_DATABASE_URL", "sqlite"))
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
 
 

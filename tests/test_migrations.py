@@ -20,7 +20,7 @@ def fresh_database_url(tmp_path):
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
         return
     name = f"gjc_migrations_{uuid.uuid4().hex[:12]}"
-    admin_url = sa.make_url(DATABASE_URL).set(drivername="postgresql")
+    admin_url = sa.make_url(DATABASE_URL).set(drivername="postgresql")  # psycopg's own URL form
     with psycopg.connect(admin_url.render_as_string(hide_password=False), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield sa.make_url(DATABASE_URL).set(database=name).render_as_string(hide_password=False)

@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export FLASK_APP := app.py
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test test-sqlite test-postgres setup database translations router chromium postgres bench clean
+
+run: setup database router  ## Set up, migrate, seed, train the router if needed, serve on 127.0.0.1:$(PORT)
+	$(BIN)/flask intake replay
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: setup chromium postgres  ## Set up and run the suite on SQLite, then on PostgreSQL
+	$(MAKE) --no-print-directory test-sqlite test-postgres
+
+test-sqlite:
+	@echo "==> tests on SQLite (a fresh database file per test)"
+	$(BIN)/python -m pytest
+
+test-postgres:
+	@echo "==> tests on PostgreSQL at $(TEST_POSTGRES_URL)"
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest
+
+setup: $(VENV)/.installed translations
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+translations:
+	$(BIN)/flask translate compile
+
+database:
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed
+
+router:
+	$(BIN)/flask router train --if-missing
+
+chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser build)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+postgres:  ## Start the local PostgreSQL cluster if it is not answering
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
+	  echo "PostgreSQL is not answering on 127.0.0.1:5432" >&2; exit 1
+
+bench: setup  ## Print the routing and admin benchmarks' figures
+	$(BIN)/python bench/routing.py
+
+clean:
+	rm -rf $(VENV) instance
