@@ -31,20 +31,32 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from gwangju_civic import i18n
-    from gwangju_civic.extensions import csrf, db, migrate
+    from gwangju_civic.extensions import csrf, db, limiter, login_manager, migrate
+    from gwangju_civic.routing import service as routing_service
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    limiter.init_app(app)
     i18n.init_app(app)
+    routing_service.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from gwangju_civic.admin import bp as admin_bp
+    from gwangju_civic.auth.routes import bp as auth_bp
+    from gwangju_civic.donations import admin_routes  # noqa: F401  (staff views on the admin blueprint)
+    from gwangju_civic.donations.routes import bp as donations_bp
     from gwangju_civic.intake.routes import bp as intake_bp
     from gwangju_civic.main.routes import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(donations_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -54,13 +66,19 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from gwangju_civic.auth.cli import users_cli
+    from gwangju_civic.donations.cli import donations_cli
     from gwangju_civic.i18n import translate_cli
     from gwangju_civic.intake.cli import intake_cli
+    from gwangju_civic.routing.cli import router_cli
     from gwangju_civic.taxonomy.seed import seed_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(intake_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(router_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(donations_cli)
 
 
 def configure_logging(app: Flask) -> None:

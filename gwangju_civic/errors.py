@@ -16,6 +16,7 @@ MESSAGES = {
     403: _l("You do not have access to this page."),
     404: _l("We could not find that page or tracking code."),
     413: _l("The upload is too large. Photos may be at most %(mb)s MB each."),
+    429: _l("Too many attempts. Please wait a few minutes and try again."),
     500: _l("Something went wrong on our side. Nothing you sent has been lost."),
     503: _l("The service is briefly unavailable. Please try again in a few minutes."),
 }

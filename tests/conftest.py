@@ -96,4 +96,35 @@ def ctx(app):
         yield
 
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.staff"]
+
+
+SMALL_CORPUS_CATEGORIES = ("pothole", "streetlight_out", "illegal_dumping", "noise", "flooding", "stray_animals")
+
+
+@pytest.fixture(scope="session")
+def trained_router_dir(tmp_path_factory) -> Path:
+    """A real router (bundled MiniLM + the real heads) trained once per run on a slice of the seed corpus."""
+    from gwangju_civic.routing.corpus import load_seed_corpus, taxonomy_from_json
+    from gwangju_civic.routing.router import Router
+    from gwangju_civic.routing.training import SEED_CORPUS_DIR
+    from gwangju_civic.taxonomy.seed import TAXONOMY_FILE
+
+    examples = [
+        example
+        for example in load_seed_corpus(SEED_CORPUS_DIR, taxonomy_from_json(TAXONOMY_FILE))
+        if example.category in SMALL_CORPUS_CATEGORIES
+    ]
+    directory = tmp_path_factory.mktemp("models")
+    Router.train(examples[::2]).save(directory)
+    return directory
+
+
+@pytest.fixture
+def with_router(app, trained_router_dir):
+    """Point the app at the trained router, as `make run` does with models/."""
+    from gwangju_civic.routing.service import RouterLoader
+
+    app.config["ROUTER_MODELS_DIR"] = str(trained_router_dir)
+    app.extensions["router"] = RouterLoader(trained_router_dir)
+    return trained_router_dir

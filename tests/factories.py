@@ -6,9 +6,9 @@ import pytest
 from PIL import ExifTags, Image
 
 from gwangju_civic.extensions import db
-from gwangju_civic.intake.operations import SubmissionDraft
 from gwangju_civic.intake.services import receive
 from gwangju_civic.models import SubmissionKind
+from gwangju_civic.submissions.operations import SubmissionDraft
 
 _counter = itertools.count(1)
 

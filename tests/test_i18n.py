@@ -1,7 +1,7 @@
 """Korean by default, English and French on request, and the choice sticks."""
 import pytest
 
-from gwangju_civic.intake.language import detect_language
+from gwangju_civic.submissions.language import detect_language
 
 
 def test_home_is_korean_by_default(client):

@@ -5,8 +5,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from gwangju_civic.intake import queries, spool
+from gwangju_civic.intake import spool
 from gwangju_civic.intake.services import receive
+from gwangju_civic.submissions import queries
 
 intake_cli = AppGroup("intake", help="Citizen intake maintenance.")
 

@@ -2,11 +2,20 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, EmailField, FloatField, MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FloatField,
+    MultipleFileField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
-from gwangju_civic.intake.photos import PhotoRejected, check_photo
 from gwangju_civic.models import SubmissionKind
+from gwangju_civic.submissions.photos import PhotoRejected, check_photo
 
 # A generous box around Gwangju Metropolitan City, so a typo'd coordinate is caught.
 GWANGJU_LATITUDE = (34.95, 35.35)
@@ -97,9 +106,20 @@ class SubmissionForm(FlaskForm):
                 )
             try:
                 check_photo(data)
-            except PhotoRejected:
-                raise ValidationError(_l("%(name)s is not a JPEG, PNG or WebP photo.", name=upload.filename))
+            except PhotoRejected as error:
+                raise ValidationError(
+                    _l("%(name)s is not a JPEG, PNG or WebP photo.", name=upload.filename)
+                ) from error
 
     def photo_files(self) -> list:
         """The uploads that carry a file: browsers send one empty part when none was chosen."""
         return [upload for upload in (self.photos.data or []) if upload and upload.filename]
+
+
+class ReopenForm(FlaskForm):
+    """A resident who finds the problem is not fixed asks for it to be looked at again."""
+
+    reason = TextAreaField(
+        _l("What is still wrong?"),
+        validators=[DataRequired(_l("Tell us what is still wrong.")), Length(max=2000)],
+    )

@@ -7,9 +7,10 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from gwangju_civic.extensions import db
-from gwangju_civic.intake.operations import SubmissionDraft, create_submission, record_event, send_to_triage
-from gwangju_civic.intake.photos import strip_and_store
 from gwangju_civic.models import Photo, Submission
+from gwangju_civic.routing.service import route_submission
+from gwangju_civic.submissions.operations import SubmissionDraft, create_submission, record_event, send_to_triage
+from gwangju_civic.submissions.photos import strip_and_store
 
 log = logging.getLogger(__name__)
 
@@ -54,5 +55,5 @@ def _attach_photos(submission: Submission, photos: list[bytes]) -> None:
 
 
 def _route(submission: Submission) -> None:
-    """The single place where the router will decide department, category, priority and urgency."""
-    return None
+    """The single place where the router decides department, category, priority and urgency."""
+    route_submission(submission)

@@ -5,8 +5,8 @@ import shutil
 from dataclasses import asdict
 from pathlib import Path
 
-from gwangju_civic.intake.operations import SubmissionDraft
 from gwangju_civic.models import SubmissionKind
+from gwangju_civic.submissions.operations import SubmissionDraft
 
 log = logging.getLogger(__name__)
 

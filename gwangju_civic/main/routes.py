@@ -1,14 +1,23 @@
 """Home page, public list, language switch and stored photos."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from gwangju_civic.extensions import db
 from gwangju_civic.i18n import LANGUAGE_COOKIE
-from gwangju_civic.intake import queries
 from gwangju_civic.models import Status, Submission, SubmissionKind
+from gwangju_civic.submissions import queries
 
 bp = Blueprint("main", __name__)
 

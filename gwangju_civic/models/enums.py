@@ -39,3 +39,11 @@ RESPONSE_TIMES = {
     Urgency.P3: timedelta(days=7),
     Urgency.P4: timedelta(days=30),
 }
+
+
+class Role(StrEnum):
+    """Admins run everything, triagers see every submission, officers only their department's."""
+
+    ADMIN = "admin"
+    TRIAGER = "triager"
+    OFFICER = "officer"

@@ -10,11 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from gwangju_civic.models.base import Base, str_enum, utcnow
 from gwangju_civic.models.enums import Status, SubmissionKind, Urgency
 from gwangju_civic.models.taxonomy import Category, Department, PlanPriority
+from gwangju_civic.models.users import User
 
 
 class Submission(Base):
     __tablename__ = "submissions"
-    __table_args__ = (sa.Index("ix_submissions_status_created_at", "status", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_submissions_status_created_at", "status", "created_at"),
+        # Covering indexes: the dashboard's counts and backlog are answered from the index alone.
+        sa.Index("ix_submissions_dashboard", "department_id", "status", "urgency", "plan_priority_id",
+                 "routing_outcome"),
+        sa.Index("ix_submissions_backlog", "created_at", "status", "resolved_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
@@ -36,12 +43,20 @@ class Submission(Base):
     due_at: Mapped[datetime | None]
     routing_confidence: Mapped[float | None]
     routing: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # accepted / corrected: whether staff kept the router's decision (the dashboard's agreement figure)
+    routing_outcome: Mapped[str | None] = mapped_column(sa.String(12))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     department: Mapped[Department | None] = relationship()
     category: Mapped[Category | None] = relationship()
     plan_priority: Mapped[PlanPriority | None] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    duplicate_of: Mapped[Submission | None] = relationship(remote_side=[id])
     photos: Mapped[list[Photo]] = relationship(
         back_populates="submission", order_by="Photo.id", cascade="all, delete-orphan"
     )
@@ -52,6 +67,16 @@ class Submission(Base):
     @property
     def public_events(self) -> list[SubmissionEvent]:
         return [event for event in self.events if event.is_public]
+
+
+class SubmissionEmbedding(Base):
+    """The text's sentence embedding, kept apart so the submissions table stays narrow and fast to scan."""
+
+    __tablename__ = "submission_embeddings"
+
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    model_version: Mapped[str] = mapped_column(sa.String(80))
 
 
 class Photo(Base):
@@ -80,6 +105,7 @@ class SubmissionEvent(Base):
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(sa.String(80))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(sa.String(40))
     field: Mapped[str | None] = mapped_column(sa.String(40))
     old_value: Mapped[str | None] = mapped_column(sa.String(200))

@@ -6,7 +6,7 @@ from gwangju_civic.extensions import db
 from gwangju_civic.models import Submission
 from tests.factories import image_bytes
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
 
 
 def test_report_with_photo_then_track_it(app, live_server, page, tmp_path):

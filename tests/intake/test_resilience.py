@@ -1,7 +1,6 @@
 """Nothing is lost: database outages spool the report, failed photo processing sends it to triage."""
-from pathlib import Path
-
 import io
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -62,7 +61,7 @@ def test_replay_does_not_file_a_report_twice(app, runner, make_submission):
     with app.app_context():
         stored = db.session.scalar(select(Submission).where(Submission.tracking_code == code))
         draft_fields = dict(kind=stored.kind, title=stored.title, description=stored.description)
-    from gwangju_civic.intake.operations import SubmissionDraft
+    from gwangju_civic.submissions.operations import SubmissionDraft
 
     spool.spool(SubmissionDraft(**draft_fields, tracking_code=code), Path(app.config["SPOOL_FOLDER"]))
     result = runner.invoke(args=["intake", "replay"])

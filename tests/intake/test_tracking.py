@@ -1,22 +1,24 @@
 """Tracking codes, the tracking page and the public pages: status history without private details."""
 from sqlalchemy import select
 
+from gwangju_civic.codes import ALPHABET, TRACKING_CODE, WITHDRAWAL_CODE
 from gwangju_civic.extensions import db
-from gwangju_civic.intake.codes import ALPHABET, is_tracking_code, new_tracking_code, normalize_tracking_code
-from gwangju_civic.intake.operations import change_status, record_event
 from gwangju_civic.models import Status, Submission
+from gwangju_civic.submissions.operations import change_status, record_event
 
 
 def test_tracking_codes_are_readable_and_unique():
-    codes = {new_tracking_code() for _ in range(2000)}
+    codes = {TRACKING_CODE.new() for _ in range(2000)}
     assert len(codes) == 2000
-    assert all(is_tracking_code(code) for code in codes)
+    assert all(TRACKING_CODE.matches(code) and len(code) == 12 for code in codes)
     assert not set("01ILO") & set(ALPHABET)
 
 
 def test_typed_codes_are_normalized():
-    assert normalize_tracking_code(" gj 7k3m q9td ") == "GJ-7K3M-Q9TD"
-    assert normalize_tracking_code("7K3MQ9TD") == "GJ-7K3M-Q9TD"
+    assert TRACKING_CODE.normalize(" gj 7k3m q9td ") == "GJ-7K3M-Q9TD"
+    assert TRACKING_CODE.normalize("7K3MQ9TD") == "GJ-7K3M-Q9TD"
+    assert not TRACKING_CODE.matches("GJ-7K3M-Q9T0") and not TRACKING_CODE.matches("GJ-7K3M")
+    assert WITHDRAWAL_CODE.normalize("wd7k3mq9tdabcd") == "WD-7K3M-Q9TD-ABCD"
 
 
 def test_tracking_page_shows_history_and_public_updates_only(client, app, make_submission):

@@ -4,10 +4,19 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import exists, select
 
+from gwangju_civic.codes import TRACKING_CODE
 from gwangju_civic.extensions import db
-from gwangju_civic.intake.codes import new_tracking_code
-from gwangju_civic.intake.language import detect_language
-from gwangju_civic.models import Status, Submission, SubmissionEvent, SubmissionKind
+from gwangju_civic.models import (
+    Category,
+    Department,
+    PlanPriority,
+    Status,
+    Submission,
+    SubmissionEvent,
+    SubmissionKind,
+    Urgency,
+)
+from gwangju_civic.submissions.language import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +35,7 @@ class SubmissionDraft:
     contact_phone: str | None = None
     is_anonymous: bool = False
     photos: list[bytes] = field(default_factory=list)
-    tracking_code: str = field(default_factory=new_tracking_code)
+    tracking_code: str = field(default_factory=TRACKING_CODE.new)
 
 
 def record_event(
@@ -39,10 +48,12 @@ def record_event(
     new: object = None,
     message: str | None = None,
     public: bool = False,
+    user_id: int | None = None,
 ) -> SubmissionEvent:
     event = SubmissionEvent(
         submission=submission,
         actor=actor,
+        user_id=user_id,
         action=action,
         field=field_name,
         old_value=None if old is None else str(old),
@@ -58,7 +69,7 @@ def unused_tracking_code(proposed: str) -> str:
     """Keep the proposed code unless (against the odds) it is taken."""
     code = proposed
     while db.session.scalar(select(exists().where(Submission.tracking_code == code))):
-        code = new_tracking_code()
+        code = TRACKING_CODE.new()
     return code
 
 
@@ -86,11 +97,11 @@ def create_submission(draft: SubmissionDraft) -> Submission:
 
 
 def change_status(submission: Submission, status: Status, actor: str, message: str | None = None,
-                  public: bool = True) -> None:
+                  public: bool = True, user_id: int | None = None) -> None:
     if submission.status == status:
         return
     record_event(submission, actor, "status_changed", field_name="status", old=submission.status.value,
-                 new=status.value, message=message, public=public)
+                 new=status.value, message=message, public=public, user_id=user_id)
     submission.status = status
     db.session.flush()
 
@@ -100,3 +111,35 @@ def send_to_triage(submission: Submission, reason: str) -> None:
     log.warning("submission %s sent to triage: %s", submission.tracking_code, reason)
     record_event(submission, "system", "note", message=reason)
     change_status(submission, Status.NEEDS_TRIAGE, "system", public=True)
+
+
+def classify(
+    submission: Submission,
+    *,
+    category: Category,
+    department: Department,
+    plan_priority: PlanPriority,
+    urgency: Urgency,
+    actor: str,
+    user_id: int | None = None,
+) -> None:
+    """Set who handles the submission and how fast; every changed field is written to the trail."""
+    changes = {
+        "category": (submission.category, category),
+        "department": (submission.department, department),
+        "plan_priority": (submission.plan_priority, plan_priority),
+    }
+    for name, (old, new) in changes.items():
+        if old != new:
+            record_event(submission, actor, "field_changed", field_name=name,
+                         old=old.code if old else None, new=new.code, user_id=user_id)
+    if submission.urgency != urgency:
+        record_event(submission, actor, "field_changed", field_name="urgency",
+                     old=submission.urgency.value if submission.urgency else None, new=urgency.value,
+                     user_id=user_id)
+    submission.category = category
+    submission.department = department
+    submission.plan_priority = plan_priority
+    submission.urgency = urgency
+    submission.due_at = submission.created_at + urgency.response_time
+    db.session.flush()

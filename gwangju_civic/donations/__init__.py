@@ -1,0 +1,1 @@
+"""Data-donation campaigns: donors give masked, consented data to public campaigns and can take it back."""

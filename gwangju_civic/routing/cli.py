@@ -1,0 +1,68 @@
+"""`flask router train | predict | evaluate`: build, try and measure the router from the shell."""
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+router_cli = AppGroup("router", help="Train, try and evaluate the submission router.")
+
+
+def _models_dir() -> Path:
+    return Path(current_app.config["ROUTER_MODELS_DIR"])
+
+
+@router_cli.command("train")
+@click.option("--if-missing", is_flag=True, help="Do nothing when an active router already exists.")
+@click.option("--activate/--no-activate", default=True, help="Make the new version the active one.")
+def train_command(if_missing: bool, activate: bool) -> None:
+    """Train on the seed corpus plus staff corrections, save a new version and print its validation metrics."""
+    from gwangju_civic.routing.router import Router
+    from gwangju_civic.routing.training import training_examples
+
+    if if_missing and (_models_dir() / "ACTIVE").exists():
+        click.echo(f"router: active version {(_models_dir() / 'ACTIVE').read_text().strip()} kept")
+        return
+    examples = training_examples()
+    click.echo(f"training on {len(examples)} examples ({sum(e.weight > 1 for e in examples)} corrections)")
+    router = Router.train(examples, embedding_model=current_app.config.get("ROUTER_EMBEDDING_MODEL"))
+    path = router.save(_models_dir(), activate=activate)
+    current_app.extensions["router"].reset()
+    click.echo(f"saved {path}{' (active)' if activate else ''}")
+    click.echo(json.dumps(router.metrics, indent=2, ensure_ascii=False))
+
+
+@router_cli.command("predict")
+@click.argument("text")
+@click.option("--kind", type=click.Choice(["problem", "idea"]), default="problem")
+def predict_command(text: str, kind: str) -> None:
+    """Route one text with the active router and print every head, its alternatives and nearest examples."""
+    from gwangju_civic.routing.service import current_router
+
+    routing = current_router().route(text, kind=kind)
+    click.echo(json.dumps(routing.to_dict(), indent=2, ensure_ascii=False))
+
+
+@router_cli.command("evaluate")
+@click.option("--train", "train_path", type=click.Path(exists=True, dir_okay=False), required=True)
+@click.option("--test", "test_path", type=click.Path(exists=True, dir_okay=False), required=True)
+@click.option("--text-column", default="text", show_default=True)
+@click.option("--label-column", default="label", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON line.")
+def evaluate_command(train_path: str, test_path: str, text_column: str, label_column: str, as_json: bool) -> None:
+    """Train a fresh router of the same design on a labelled CSV and compare it with a TF-IDF + SVM baseline."""
+    from gwangju_civic.routing.evaluation import evaluate, read_labelled_csv
+
+    train = read_labelled_csv(Path(train_path), text_column, label_column)
+    test = read_labelled_csv(Path(test_path), text_column, label_column)
+    result = evaluate(train, test)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for name, figures in result.items():
+        click.echo(
+            f"{name:9} accuracy {figures['accuracy']:.3f}  macro-F1 {figures['macro_f1']:.3f}  "
+            f"coverage@90% {figures['coverage_at_90_precision']:.3f}  train {figures['train_seconds']:.1f}s  "
+            f"p50 {figures['latency_ms_p50']:.1f} ms  p95 {figures['latency_ms_p95']:.1f} ms"
+        )

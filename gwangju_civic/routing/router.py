@@ -1,0 +1,243 @@
+"""The submission router: free text in, department, category, plan priority and urgency out, with confidence."""
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import joblib
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from gwangju_civic.routing import versions
+from gwangju_civic.routing.features import BUNDLED_MODEL, TextFeatures, encode
+from gwangju_civic.routing.heads import fit_head, head_metrics
+from gwangju_civic.routing.versions import ACTIVE_FILE, METADATA_FILE
+
+log = logging.getLogger(__name__)
+HEADS = ("category", "department", "plan_priority", "urgency")
+PIPELINE_FILE = "pipeline.joblib"
+
+
+class RouterUnavailable(RuntimeError):
+    """No usable trained router: missing, unreadable or incompatible artifacts."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    text: str
+    label: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Routing:
+    category: Prediction
+    department: Prediction
+    plan_priority: Prediction
+    urgency: Prediction
+    alternatives: dict[str, list[Prediction]]
+    neighbours: list[Neighbour]
+    model_version: str
+
+    @property
+    def confidence(self) -> float:
+        return self.category.probability
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Routing":
+        return cls(
+            **{head: Prediction(**data[head]) for head in HEADS},
+            alternatives={head: [Prediction(**p) for p in data["alternatives"][head]] for head in HEADS},
+            neighbours=[Neighbour(**n) for n in data["neighbours"]],
+            model_version=data["model_version"],
+        )
+
+
+@dataclass
+class TrainingExample:
+    text: str
+    kind: str
+    category: str
+    department: str
+    plan_priority: str
+    urgency: str
+    weight: float = 1.0
+
+
+def data_hash(examples: list[TrainingExample]) -> str:
+    digest = hashlib.sha256()
+    for e in examples:
+        digest.update(json.dumps(asdict(e), ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Router:
+    """The fitted features and heads, plus the labelled examples used to explain each routing."""
+
+    features: TextFeatures
+    heads: dict
+    example_texts: list[str]
+    example_labels: list[str]
+    example_embeddings: np.ndarray
+    embedding_model: str | None
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.metadata.get("version", "unsaved")
+
+    @property
+    def metrics(self) -> dict:
+        return self.metadata.get("metrics", {})
+
+    @classmethod
+    def train(cls, examples: list[TrainingExample], *, embedding_model: str | None = None,
+              validation_fraction: float = 0.2, seed: int = 0) -> "Router":
+        """Measure on a held-out share first, then fit the final heads on every example."""
+        if len({e.category for e in examples}) < 2:
+            raise ValueError("training needs examples of at least two categories")
+        started = datetime.now(UTC)
+        texts, kinds = [e.text for e in examples], [e.kind for e in examples]
+        weights = np.array([e.weight for e in examples], dtype=np.float32)
+        embeddings = encode(texts, embedding_model)
+        labels = {head: [getattr(e, head) for e in examples] for head in HEADS}
+        train_idx, valid_idx = _split(labels["category"], validation_fraction, seed)
+        metrics = {}
+        features = TextFeatures().fit([texts[i] for i in train_idx])
+
+        def rows(index: np.ndarray):
+            return features.transform([texts[i] for i in index], embeddings[index], [kinds[i] for i in index])
+
+        x_train, x_valid = rows(train_idx), rows(valid_idx)
+        for head in HEADS:
+            head_labels = [labels[head][i] for i in train_idx]
+            if len(set(head_labels)) < 2:
+                continue
+            fitted = fit_head(x_train, head_labels, weights[train_idx])
+            metrics[head] = head_metrics(fitted, x_valid, [labels[head][i] for i in valid_idx])
+        features = TextFeatures().fit(texts)
+        x_all = features.transform(texts, embeddings, kinds)
+        heads = {head: _fit_or_constant(x_all, labels[head], weights) for head in HEADS}
+        metadata = {
+            "created_at": started.isoformat(),
+            "training_data_sha256": data_hash(examples),
+            "n_examples": len(examples),
+            "n_corrections": int((weights > 1).sum()),
+            "labels": {head: sorted(set(labels[head])) for head in HEADS},
+            "metrics": metrics,
+            "embedding_model": embedding_model or BUNDLED_MODEL,
+            "features": features.describe(),
+            "classifier": "class-balanced LinearSVC with sigmoid calibration (3 folds) per head",
+            "train_seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
+        }
+        return cls(features, heads, texts, labels["category"], embeddings, embedding_model, metadata)
+
+    def save(self, directory: Path, activate: bool = True) -> Path:
+        """Write a new version folder (pipeline + metadata.json) and, by default, make it the active one."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        self.metadata["version"] = f"{stamp}-{self.metadata['training_data_sha256'][:8]}"
+        folder = Path(directory) / self.version
+        folder.mkdir(parents=True, exist_ok=False)
+        joblib.dump({"features": self.features, "heads": self.heads, "example_texts": self.example_texts,
+                     "example_labels": self.example_labels, "example_embeddings": self.example_embeddings,
+                     "embedding_model": self.embedding_model}, folder / PIPELINE_FILE)
+        (folder / METADATA_FILE).write_text(json.dumps(self.metadata, indent=2, ensure_ascii=False), encoding="utf-8")
+        if activate:
+            versions.activate(Path(directory), self.version)
+        return folder
+
+    @classmethod
+    def load(cls, path: Path) -> "Router":
+        path = Path(path)
+        try:
+            metadata = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
+            parts = joblib.load(path / PIPELINE_FILE)
+            router = cls(metadata=metadata, **parts)
+            if set(router.heads) != set(HEADS):
+                raise ValueError("artifact lacks a routing head")
+        except FileNotFoundError as error:
+            raise RouterUnavailable(f"no trained router at {path} (run `flask router train`)") from error
+        except Exception as error:  # unpickling garbage can raise nearly anything
+            reason = f"{type(error).__name__}: {error}"
+            raise RouterUnavailable(f"router artifact at {path} is unreadable: {reason}") from error
+        log.info("router %s loaded from %s", router.version, path)
+        return router
+
+    @classmethod
+    def load_active(cls, directory: Path) -> "Router":
+        active = Path(directory) / ACTIVE_FILE
+        if not active.is_file():
+            raise RouterUnavailable(f"no active router in {directory} (run `flask router train`)")
+        return cls.load(Path(directory) / active.read_text().strip())
+
+    def route(self, text: str, kind: str = "problem") -> Routing:
+        return self.route_many([text], [kind])[0]
+
+    def route_many(self, texts: list[str], kinds: list[str] | None = None,
+                   embeddings: np.ndarray | None = None) -> list[Routing]:
+        """Route a batch: one embedding pass (unless given), then every head and the nearest examples."""
+        kinds = kinds or ["problem"] * len(texts)
+        if embeddings is None:
+            embeddings = self.embed(texts)
+        features = self.features.transform(texts, embeddings, kinds)
+        ranked = {head: _ranked(self.heads[head], features) for head in HEADS}
+        similarities = embeddings @ self.example_embeddings.T
+        routings = []
+        for row in range(len(texts)):
+            nearest = np.argsort(-similarities[row])[:3]
+            routings.append(Routing(
+                **{head: ranked[head][row][0] for head in HEADS},
+                alternatives={head: ranked[head][row][:3] for head in HEADS},
+                neighbours=[Neighbour(self.example_texts[i], self.example_labels[i], float(similarities[row, i]))
+                            for i in nearest],
+                model_version=self.version,
+            ))
+        return routings
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """The sentence embeddings the router uses, for similarity search elsewhere."""
+        return encode(texts, self.embedding_model)
+
+
+def _split(labels: list[str], fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A stratified hold-out; labels with a single example always stay in training."""
+    index = np.arange(len(labels))
+    counts = {label: labels.count(label) for label in set(labels)}
+    splittable = [i for i in index if counts[labels[i]] >= 2]
+    single = [i for i in index if counts[labels[i]] < 2]
+    train, valid = train_test_split(splittable, test_size=fraction, random_state=seed,
+                                    stratify=[labels[i] for i in splittable])
+    return np.array(sorted(list(train) + single)), np.array(sorted(valid))
+
+
+class _Constant:
+    """A head with one possible answer (e.g. every example has the same plan priority)."""
+
+    def __init__(self, label: str):
+        self.classes_ = np.array([label])
+
+    def predict_proba(self, features) -> np.ndarray:
+        return np.ones((features.shape[0], 1))
+
+
+def _fit_or_constant(features, labels: list[str], weights: np.ndarray):
+    return fit_head(features, labels, weights) if len(set(labels)) > 1 else _Constant(labels[0])
+
+
+def _ranked(head, features) -> list[list[Prediction]]:
+    probabilities = head.predict_proba(features)
+    order = np.argsort(-probabilities, axis=1)
+    return [[Prediction(str(head.classes_[j]), float(probabilities[i, j])) for j in order[i]]
+            for i in range(probabilities.shape[0])]
