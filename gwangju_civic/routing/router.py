@@ -199,7 +199,7 @@ class Router:
             nearest = np.argsort(-similarities[row])[:3]
             routings.append(Routing(
                 **{head: ranked[head][row][0] for head in HEADS},
-                alternatives={head: ranked[head][row][:3] for head in HEADS},
+                alternatives={head: ranked[head][row] for head in HEADS},
                 neighbours=[Neighbour(self.example_texts[i], self.example_labels[i], float(similarities[row, i]))
                             for i in nearest],
                 model_version=self.version,
@@ -236,8 +236,9 @@ def _fit_or_constant(features, labels: list[str], weights: np.ndarray):
     return fit_head(features, labels, weights) if len(set(labels)) > 1 else _Constant(labels[0])
 
 
-def _ranked(head, features) -> list[list[Prediction]]:
+def _ranked(head, features, keep: int = 3) -> list[list[Prediction]]:
+    """The `keep` most probable labels per row, best first."""
     probabilities = head.predict_proba(features)
-    order = np.argsort(-probabilities, axis=1)
+    order = np.argsort(-probabilities, axis=1)[:, :keep]
     return [[Prediction(str(head.classes_[j]), float(probabilities[i, j])) for j in order[i]]
             for i in range(probabilities.shape[0])]
