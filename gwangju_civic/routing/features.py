@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from threadpoolctl import threadpool_limits
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 # Korean text breaks into many word pieces; the first 128 carry the gist and halve encoding time.
@@ -35,9 +36,10 @@ def _model(name: str | None):
                 from transformers.utils import logging as transformers_logging
 
                 transformers_logging.disable_progress_bar()
-                # One thread per call: routing runs inside request threads, and more torch threads than
-                # free cores made a single encode 30x slower on the 2-core target machine.
+                # One thread per call, for torch and for BLAS: routing runs inside request threads, and more
+                # compute threads than free cores made a single routing 3-30x slower on the 2-core machine.
                 torch.set_num_threads(1)
+                threadpool_limits(limits=1, user_api="blas")
                 model = SentenceTransformer(key, device="cpu", local_files_only=True)
                 model.max_seq_length = MAX_TOKENS
                 _models[key] = model
