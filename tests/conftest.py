@@ -89,13 +89,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def ctx(app):
-    """An application context, for tests that call services directly."""
-    with app.test_request_context():
-        yield
-
-
 pytest_plugins = ["tests.factories", "tests.staff"]
 
 

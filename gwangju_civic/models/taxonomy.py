@@ -7,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from gwangju_civic.models.base import Base, str_enum
 from gwangju_civic.models.enums import Urgency
 
-LANGUAGES = ("ko", "en", "fr")
 
 
 class Localized:
