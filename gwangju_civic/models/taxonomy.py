@@ -8,7 +8,6 @@ from gwangju_civic.models.base import Base, str_enum
 from gwangju_civic.models.enums import Urgency
 
 
-
 class Localized:
     """Names in the three interface languages, read in the current one."""
 
