@@ -10,7 +10,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
-from gwangju_civic.routing.features import TextFeatures, encode
+from gwangju_civic.routing.features import TextFeatures, encode, with_passages
 from gwangju_civic.routing.heads import coverage_at_precision, fit_head
 
 Rows = list[tuple[str, str]]
@@ -42,8 +42,10 @@ class RouterDesign:
     """The router's category head on an arbitrary label: same features, same calibrated classifier."""
 
     def fit(self, texts: list[str], labels: list[str]) -> "RouterDesign":
-        self.features = TextFeatures().fit(texts)
-        self.head = fit_head(self.features.transform(texts, encode(texts)), labels)
+        rows, source, factors = with_passages(texts)
+        self.features = TextFeatures().fit(rows)
+        features = self.features.transform(rows, encode(texts)[source])
+        self.head = fit_head(features, [labels[i] for i in source], factors, groups=source)
         return self
 
     def scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
