@@ -8,14 +8,18 @@ export FLASK_APP := app.py
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test test-sqlite test-postgres setup database translations router chromium postgres bench clean
+.PHONY: run test lint test-sqlite test-postgres setup database translations router chromium postgres bench clean
 
 run: setup database router  ## Set up, migrate, seed, train the router if needed, serve on 127.0.0.1:$(PORT)
 	$(BIN)/flask intake replay
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: setup chromium postgres  ## Set up and run the suite on SQLite, then on PostgreSQL
-	$(MAKE) --no-print-directory test-sqlite test-postgres
+test: setup chromium postgres  ## Set up, lint and type-check, then run the suite on SQLite and on PostgreSQL
+	$(MAKE) --no-print-directory lint test-sqlite test-postgres
+
+lint:  ## ruff over the code and tests, mypy over the package (settings in pyproject.toml)
+	$(BIN)/ruff check gwangju_civic tests bench migrations app.py
+	$(BIN)/mypy
 
 test-sqlite:
 	@echo "==> tests on SQLite (a fresh database file per test)"

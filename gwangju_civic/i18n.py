@@ -17,7 +17,7 @@ LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "fr": "Français"}
 
 def select_locale() -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in current_app.config["LANGUAGES"]:
+    if chosen and chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

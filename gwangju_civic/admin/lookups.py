@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from gwangju_civic.extensions import db
-from gwangju_civic.models import Category, Department, PlanPriority, Role, User
+from gwangju_civic.models import Category, Department, PlanPriority, Role, TaxonomyRow, User
 
 
 def departments() -> list[Department]:
@@ -26,5 +26,5 @@ def officers(department_id: int | None) -> list[User]:
     ]
 
 
-def by_code(model: type, code: str | None):
+def by_code(model: type[TaxonomyRow], code: str | None) -> TaxonomyRow | None:
     return db.session.scalar(select(model).where(model.code == code)) if code else None

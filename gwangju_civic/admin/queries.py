@@ -36,7 +36,7 @@ class QueueFilters:
 
     @classmethod
     def from_args(cls, args: MultiDict) -> "QueueFilters":
-        return cls(**{f.name: (args.get(f.name) or f.default).strip() for f in fields(cls)})
+        return cls(**{f.name: str(args.get(f.name) or f.default).strip() for f in fields(cls)})
 
     def as_args(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) != f.default}

@@ -65,7 +65,7 @@ def retrain():
     """Train a new version on seeds plus corrections in the background; it is not activated."""
     job = _job()
     if ActionForm().validate_on_submit() and not job.running:
-        job.start(current_app._get_current_object())
+        job.start(current_app._get_current_object())  # type: ignore[attr-defined]
         flash(_("Training started. The new version appears below when it is ready."), "success")
     return redirect(url_for("admin.router"), code=303)
 

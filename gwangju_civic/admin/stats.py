@@ -25,13 +25,17 @@ class Breakdown:
     agreement: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+def _codes(model: type[Department] | type[PlanPriority]) -> dict[int, str]:
+    return {row.id: row.code for row in db.session.execute(select(model.id, model.code))}
+
+
 def breakdown() -> Breakdown:
     """Every count the dashboard shows, from one grouped scan instead of one scan per chart."""
     keys = (Submission.status, Submission.urgency, Submission.department_id, Submission.plan_priority_id,
             Submission.routing_outcome)
     query = scoped(select(*keys, func.count()).select_from(Submission)).group_by(*keys)
-    departments = dict(db.session.execute(select(Department.id, Department.code)).all())
-    priorities = dict(db.session.execute(select(PlanPriority.id, PlanPriority.code)).all())
+    departments = _codes(Department)
+    priorities = _codes(PlanPriority)
     result = Breakdown()
     for status, urgency, department_id, priority_id, outcome, count in db.session.execute(query):
         result.by_status[status] += count

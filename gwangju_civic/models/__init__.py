@@ -14,7 +14,7 @@ from gwangju_civic.models.donations import (
 )
 from gwangju_civic.models.enums import Role, Status, SubmissionKind, Urgency
 from gwangju_civic.models.submissions import Photo, Submission, SubmissionEmbedding, SubmissionEvent
-from gwangju_civic.models.taxonomy import Category, Department, PlanPriority, Strategy
+from gwangju_civic.models.taxonomy import Category, Department, PlanPriority, Strategy, TaxonomyRow
 from gwangju_civic.models.users import User
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "SubmissionEmbedding",
     "SubmissionEvent",
     "SubmissionKind",
+    "TaxonomyRow",
     "Urgency",
     "User",
     "utcnow",

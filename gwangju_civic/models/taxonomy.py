@@ -1,6 +1,8 @@
 """The city's plan (strategies, priorities) and who handles what (departments, categories)."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,3 +67,7 @@ class Category(Localized, Base):
 
     def description(self, locale: str) -> str:
         return getattr(self, f"description_{locale}", None) or self.description_en
+
+
+# Any taxonomy table, each looked up by its `code`.
+TaxonomyRow = TypeVar("TaxonomyRow", Strategy, PlanPriority, Department, Category)

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from gwangju_civic.extensions import db
-from gwangju_civic.models import Category, Department, PlanPriority, Strategy, Urgency
+from gwangju_civic.models import Category, Department, PlanPriority, Strategy, TaxonomyRow, Urgency
 
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.json")
 
@@ -17,7 +17,7 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> dict[str, list[dict[str, Any]]]
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _upsert(model: type, code: str, values: dict[str, Any], counts: dict[str, int]) -> Any:
+def _upsert(model: type[TaxonomyRow], code: str, values: dict[str, Any], counts: dict[str, int]) -> TaxonomyRow:
     """Create the row with this code, or bring its fields in line with the file."""
     row = db.session.scalar(select(model).where(model.code == code))
     if row is None:

@@ -1,13 +1,12 @@
 """Citizen intake: taxonomy, submissions, photos and the audit trail.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 00:32:19.036275
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'

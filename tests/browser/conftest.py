@@ -7,6 +7,8 @@ from werkzeug.serving import make_server
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
+# Every wait is sized for a busy 2-core machine: a click that triggers real work may take a while there.
+BUSY_MACHINE_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture
@@ -31,9 +33,16 @@ def browser():
         browser.close()
 
 
+def new_page(browser):
+    """A page in a fresh Korean-locale context, with waits sized for a busy machine."""
+    context = browser.new_context(locale="ko-KR")
+    context.set_default_timeout(BUSY_MACHINE_TIMEOUT_MS)
+    context.set_default_navigation_timeout(BUSY_MACHINE_TIMEOUT_MS)
+    return context.new_page()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="ko-KR")
-    page = context.new_page()
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from gwangju_civic.extensions import db
 from gwangju_civic.models import Donation, DonationExport, DonationWithdrawal
+from tests.browser.conftest import new_page
 from tests.staff import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
@@ -63,7 +64,7 @@ def test_a_donor_gives_a_csv_staff_publish_it_and_the_donor_withdraws(app, live_
     create_campaign(page)
     campaign_url = page.url
 
-    donor = browser.new_context(locale="ko-KR").new_page()
+    donor = new_page(browser)
     donor.goto(f"{live_server}/lang/en?next=/donate/")
     assert "Night-time noise readings" in donor.inner_text("main")
     assert "0 of 20 donations" in donor.inner_text("main")
