@@ -8,13 +8,13 @@ export FLASK_APP := app.py
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint test-sqlite test-postgres setup database translations router chromium postgres bench clean
+.PHONY: run test lint test-sqlite test-postgres test-deploy setup database translations router chromium nginx postgres bench load clean
 
-run: setup database router  ## Set up, migrate, seed, train the router if needed, serve on 127.0.0.1:$(PORT)
+run: setup database router  ## Set up, migrate, seed, train the router if needed, then gunicorn + the job worker
 	$(BIN)/flask intake replay
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	OMP_NUM_THREADS=1 $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
-test: setup chromium postgres  ## Set up, lint and type-check, then run the suite on SQLite and on PostgreSQL
+test: setup chromium nginx postgres  ## Set up, lint and type-check, then run the suite on SQLite and on PostgreSQL
 	$(MAKE) --no-print-directory lint test-sqlite test-postgres
 
 lint:  ## ruff over the code and tests, mypy over the package (settings in pyproject.toml)
@@ -49,6 +49,12 @@ router:
 chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser build)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+nginx:  ## Debian's nginx for the scale-out test (tests/runtime/test_deploy.py; it never starts the system service)
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx)
+
+test-deploy: setup nginx postgres  ## Only the scale-out test: nginx, two gunicorn servers, a job worker, PostgreSQL, Redis
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -m deploy tests/runtime/test_deploy.py
+
 postgres:  ## Start the local PostgreSQL cluster if it is not answering
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
@@ -57,6 +63,12 @@ postgres:  ## Start the local PostgreSQL cluster if it is not answering
 bench: setup postgres  ## Print the routing and admin benchmarks' figures
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/admin.py
+
+load: setup database router postgres  ## bench/load.py's three runs: embedded, PostgreSQL + Redis, and the fault run
+	$(BIN)/python bench/load.py --setup embedded -n 400 -c 20
+	$(BIN)/python bench/load.py --setup postgres -n 400 -c 20
+	$(BIN)/python bench/load.py --setup fault -n 600 -c 20
+	$(BIN)/python bench/queues.py
 
 clean:
 	rm -rf $(VENV) instance

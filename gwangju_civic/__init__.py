@@ -1,5 +1,4 @@
 """Gwangju Civic: residents report everyday problems and ideas, the city routes and resolves them."""
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -21,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -29,8 +29,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def register_security(app: Flask) -> None:
+    """Headers, NUL refusal, bounded `<int:…>` ids, strict JSON bodies, proxy trust: before any blueprint."""
+    from gwangju_civic import security
+
+    security.init_app(app)
+
+
 def register_extensions(app: Flask) -> None:
-    from gwangju_civic import i18n
+    from gwangju_civic import database, i18n, jobs  # noqa: F401  (database: SQLite pragmas on connect)
     from gwangju_civic.extensions import csrf, db, limiter, login_manager, migrate
     from gwangju_civic.routing import service as routing_service
 
@@ -42,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     routing_service.init_app(app)
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -49,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from gwangju_civic.auth.routes import bp as auth_bp
     from gwangju_civic.donations import admin_routes  # noqa: F401  (staff views on the admin blueprint)
     from gwangju_civic.donations.routes import bp as donations_bp
+    from gwangju_civic.health import bp as health_bp
     from gwangju_civic.intake.routes import bp as intake_bp
     from gwangju_civic.main.routes import bp as main_bp
 
@@ -57,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(donations_bp)
+    app.register_blueprint(health_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -70,6 +80,7 @@ def register_commands(app: Flask) -> None:
     from gwangju_civic.donations.cli import donations_cli
     from gwangju_civic.i18n import translate_cli
     from gwangju_civic.intake.cli import intake_cli
+    from gwangju_civic.jobs.cli import jobs_cli
     from gwangju_civic.routing.cli import router_cli
     from gwangju_civic.taxonomy.seed import seed_command
 
@@ -79,8 +90,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(router_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(donations_cli)
+    app.cli.add_command(jobs_cli)
 
 
 def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """JSON lines: one per request and per job (gwangju_civic/logs.py)."""
+    from gwangju_civic import logs
+
+    logs.init_app(app)

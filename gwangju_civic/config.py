@@ -1,6 +1,7 @@
 """Configuration read from the environment, with defaults that are safe on a bare machine."""
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,24 @@ def _secret_key(instance_path: Path) -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
     key_file = instance_path / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:  # O_EXCL: of several workers starting together exactly one creates the file; the others read its key
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _written_key(key_file)
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def _written_key(key_file: Path, wait_seconds: float = 5.0) -> str:
+    """The key in a file another worker may have created a moment ago and not yet written."""
+    deadline = time.monotonic() + wait_seconds
+    while not (key := key_file.read_text().strip()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{key_file} is empty: delete it, or set SECRET_KEY")
+        time.sleep(0.01)
+    return key
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -40,9 +55,23 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         ),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
         "SPOOL_FOLDER": os.environ.get("SPOOL_FOLDER", str(instance_path / "spool")),
+        # Between the background worker's replays, a request looks at the spool this often per process and
+        # files at most this many reports before its own page (a visitor should barely notice).
+        "SPOOL_CHECK_SECONDS": float(os.environ.get("SPOOL_CHECK_SECONDS", 5)),
+        "SPOOL_REPLAY_BATCH": int(os.environ.get("SPOOL_REPLAY_BATCH", 3)),
         "MAX_PHOTO_BYTES": int(os.environ.get("MAX_PHOTO_BYTES", 8 * 1024 * 1024)),
+        # Pixels a photo or donated image may have: decoding costs 4 bytes a pixel (100 MB at 25 Mpx).
+        "MAX_PHOTO_PIXELS": int(os.environ.get("MAX_PHOTO_PIXELS", 25_000_000)),
+        # Images decoded at the same time in one process; the others wait their turn.
+        "PHOTO_CONCURRENCY": int(os.environ.get("PHOTO_CONCURRENCY", 1)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 26 * 1024 * 1024)),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Throttle counters: shared by every worker in Redis when REDIS_URL is set, else per process in memory.
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://",
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted; 0 trusts none.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
+        # Hosts images may come from besides this site (e.g. a map tile server), space-separated, for the CSP.
+        "CSP_IMG_SRC": os.environ.get("CSP_IMG_SRC", ""),
         # Secure cookies need HTTPS; `make run` serves plain HTTP on 127.0.0.1, so it is opt-out there.
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "1") == "1",
         "ROUTER_MODELS_DIR": os.environ.get("ROUTER_MODELS_DIR", str(REPO_ROOT / "models")),
@@ -55,10 +84,26 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "DONATION_MAX_BYTES": int(os.environ.get("DONATION_MAX_BYTES", 5 * 1024 * 1024)),
         "DONATION_MAX_ROWS": int(os.environ.get("DONATION_MAX_ROWS", 5000)),
         "DONATION_MAX_IMAGES": int(os.environ.get("DONATION_MAX_IMAGES", 5)),
+        "DONATION_MAX_COLUMNS": int(os.environ.get("DONATION_MAX_COLUMNS", 200)),
+        # Seconds one donated file may take to read and check before it is refused as too complex.
+        "DONATION_PARSE_SECONDS": float(os.environ.get("DONATION_PARSE_SECONDS", 10)),
         # Decimals kept in donated coordinates: 3 is about 100 m, enough for a street, not a house.
         "COORDINATE_PRECISION": int(os.environ.get("COORDINATE_PRECISION", 3)),
         # Seconds an unconsented upload's masked preview is kept before it is deleted.
         "PENDING_DONATION_TTL": int(os.environ.get("PENDING_DONATION_TTL", 3600)),
+        # Background jobs: Redis (REDIS_URL, or QUEUE_REDIS_URL for a separate one) or else an SQLite file.
+        "QUEUE_REDIS_URL": os.environ.get("QUEUE_REDIS_URL") or None,
+        "QUEUE_SQLITE_PATH": os.environ.get("QUEUE_SQLITE_PATH", str(instance_path / "jobs.sqlite")),
+        "QUEUE_NAME": os.environ.get("QUEUE_NAME", "gwangju_civic"),
+        # A running job's lease, renewed by its heartbeat; a job whose worker died runs again after it.
+        "JOB_LEASE_SECONDS": int(os.environ.get("JOB_LEASE_SECONDS", 120)),
+        "JOB_MAX_ATTEMPTS": int(os.environ.get("JOB_MAX_ATTEMPTS", 5)),
+        "JOB_RETRY_SECONDS": int(os.environ.get("JOB_RETRY_SECONDS", 30)),
+        "JOB_KEEP_DAYS": int(os.environ.get("JOB_KEEP_DAYS", 14)),
+        "JOB_WORKER_THREADS": int(os.environ.get("JOB_WORKER_THREADS", 1)),
+        # Seconds between a process's checks of the active router version (one indexed read).
+        "ROUTER_CHECK_SECONDS": float(os.environ.get("ROUTER_CHECK_SECONDS", 1)),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # Donations whose description fits the campaign less than this (cosine) are flagged off-topic.
         "DONATION_FIT_THRESHOLD": float(os.environ.get("DONATION_FIT_THRESHOLD", 0.25)),
     }
@@ -75,8 +120,11 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PUBLIC_LIST_PAGE_SIZE": 20,
     "ADMIN_PAGE_SIZE": 50,
-    "LOGIN_THROTTLE": "5 per 15 minutes",
+    "LOGIN_THROTTLE": "5 per 15 minutes",  # sign-in attempts per address and e-mail; a success clears it
+    "LOGIN_ADDRESS_THROTTLE": "50 per 15 minutes",  # failed sign-ins per address, whatever the e-mail
     "WITHDRAWAL_THROTTLE": "10 per 15 minutes",
+    "TRACKING_THROTTLE": "30 per minute",  # tracking-code lookups per address
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis down: count per process rather than fail
     "RATELIMIT_HEADERS_ENABLED": True,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",

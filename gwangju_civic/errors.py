@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from gwangju_civic.extensions import db
+from gwangju_civic.database import discard_session
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ MESSAGES = {
     404: _l("We could not find that page or tracking code."),
     413: _l("The upload is too large. Photos may be at most %(mb)s MB each."),
     429: _l("Too many attempts. Please wait a few minutes and try again."),
-    500: _l("Something went wrong on our side. Nothing you sent has been lost."),
+    500: _l("Something went wrong on our side. Please try again in a few minutes."),
     503: _l("The service is briefly unavailable. Please try again in a few minutes."),
 }
 
@@ -51,19 +51,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def database_unavailable(error: Exception):
         log.error("database unavailable: %s", error)
-        _discard_session()
+        discard_session()
         return error_response(503)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         log.exception("unhandled error")
-        _discard_session()
+        discard_session()
         return error_response(500)
 
-
-def _discard_session() -> None:
-    """Roll back whatever the failed request started, so nothing is half-written."""
-    try:
-        db.session.rollback()
-    except Exception:  # the connection may be gone; the session is reset either way
-        db.session.remove()

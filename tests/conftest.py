@@ -45,7 +45,9 @@ def make_config(tmp_path: Path, **overrides) -> dict:
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "SPOOL_FOLDER": str(tmp_path / "spool"),
         "ROUTER_MODELS_DIR": str(tmp_path / "models"),
+        "QUEUE_SQLITE_PATH": str(tmp_path / "jobs.sqlite"),
         "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",  # each test its own counters, even when REDIS_URL is set
     }
     config.update(overrides)
     return config
@@ -116,8 +118,9 @@ def trained_router_dir(tmp_path_factory) -> Path:
 @pytest.fixture
 def with_router(app, trained_router_dir):
     """Point the app at the trained router, as `make run` does with models/."""
-    from gwangju_civic.routing.service import RouterLoader
+    from gwangju_civic.routing.service import RouterLoader, preload
 
     app.config["ROUTER_MODELS_DIR"] = str(trained_router_dir)
     app.extensions["router"] = RouterLoader(trained_router_dir)
+    preload(app)  # as gunicorn and the queue worker do: no model is loaded inside a request
     return trained_router_dir

@@ -1,13 +1,14 @@
 """One submission for staff: everything known about it, and the actions that move it along."""
-from collections.abc import Callable
+from typing import TypeVar
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from gwangju_civic.admin import bp, lookups, similar
 from gwangju_civic.admin.access import staff_required, visible_submission_or_404
+from gwangju_civic.admin.actions import act
 from gwangju_civic.admin.forms import (
     ActionForm,
     AssignForm,
@@ -21,6 +22,8 @@ from gwangju_civic.extensions import db
 from gwangju_civic.i18n import current_language
 from gwangju_civic.models import Category, Department, PlanPriority, Role, Status, Urgency, User
 from gwangju_civic.submissions import queries, workflow
+
+T = TypeVar("T")
 
 ROUTERS = (Role.ADMIN, Role.TRIAGER)
 HEADS = ("category", "department", "plan_priority", "urgency")
@@ -53,7 +56,10 @@ def _assign_form(submission) -> AssignForm:
 @bp.route("/submissions/<int:submission_id>")
 @staff_required()
 def detail(submission_id: int):
-    submission = visible_submission_or_404(submission_id)
+    return detail_page(visible_submission_or_404(submission_id))
+
+
+def detail_page(submission) -> str:
     return render_template(
         "admin/detail.html",
         submission=submission,
@@ -69,31 +75,19 @@ def detail(submission_id: int):
     )
 
 
-def _act(submission, form, action: Callable[[], None], success: str):
-    """Validate the form, run the action, commit; any refusal is flashed and nothing is kept."""
-    try:
-        if not form.validate_on_submit():
-            raise workflow.WorkflowError(_form_errors(form))
-        action()
-    except workflow.WorkflowError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("admin.detail", submission_id=submission.id), code=303)
-
-
-def _form_errors(form) -> str:
-    return "; ".join(f"{form[name].label.text}: {', '.join(map(str, errors))}" for name, errors in form.errors.items())
+def _existing(row: T | None, code: object) -> T:
+    """A looked-up row; a code that is gone from the taxonomy (an old suggestion, say) is refused clearly."""
+    if row is None:
+        raise workflow.WorkflowError(_("%(code)s no longer exists.", code=code))
+    return row
 
 
 def _decide(submission, category: str, department: str, plan_priority: str, urgency: str) -> None:
     workflow.decide_routing(
         submission, current_user,
-        category=lookups.by_code(Category, category),
-        department=lookups.by_code(Department, department),
-        plan_priority=lookups.by_code(PlanPriority, plan_priority),
+        category=_existing(lookups.by_code(Category, category), category),
+        department=_existing(lookups.by_code(Department, department), department),
+        plan_priority=_existing(lookups.by_code(PlanPriority, plan_priority), plan_priority),
         urgency=Urgency(urgency),
     )
 
@@ -109,7 +103,7 @@ def accept(submission_id: int):
             raise workflow.WorkflowError(_("There is no routing suggestion to accept."))
         _decide(submission, *(submission.routing[head]["label"] for head in HEADS))
 
-    return _act(submission, ActionForm(), accept_suggestion, _("Routing accepted."))
+    return act(submission, ActionForm(), accept_suggestion, _("Routing accepted."))
 
 
 @bp.route("/submissions/<int:submission_id>/routing", methods=["POST"])
@@ -118,8 +112,8 @@ def correct_routing(submission_id: int):
     """Set category, department, plan priority and urgency; differences from the router train it."""
     submission = visible_submission_or_404(submission_id)
     form = _routing_form(submission)
-    return _act(submission, form, lambda: _decide(submission, *(form[head].data for head in HEADS)),
-                _("Routing saved."))
+    return act(submission, form, lambda: _decide(submission, *(form[head].data for head in HEADS)),
+               _("Routing saved."))
 
 
 @bp.route("/submissions/<int:submission_id>/assign", methods=["POST"])
@@ -127,9 +121,10 @@ def correct_routing(submission_id: int):
 def assign(submission_id: int):
     submission = visible_submission_or_404(submission_id)
     form = _assign_form(submission)
-    return _act(submission, form,
-                lambda: workflow.assign(submission, current_user, db.session.get(User, form.officer.data)),
-                _("Assigned."))
+    return act(submission, form,
+               lambda: workflow.assign(submission, current_user,
+                                          _existing(db.session.get(User, form.officer.data), form.officer.data)),
+               _("Assigned."))
 
 
 @bp.route("/submissions/<int:submission_id>/status", methods=["POST"])
@@ -137,9 +132,9 @@ def assign(submission_id: int):
 def change_status(submission_id: int):
     submission = visible_submission_or_404(submission_id)
     form = StatusForm()
-    return _act(submission, form,
-                lambda: workflow.move(submission, Status(form.status.data), current_user, reason=form.reason.data),
-                _("Status changed."))
+    return act(submission, form,
+               lambda: workflow.move(submission, Status(form.status.data), current_user, reason=form.reason.data),
+               _("Status changed."))
 
 
 @bp.route("/submissions/<int:submission_id>/update", methods=["POST"])
@@ -147,8 +142,8 @@ def change_status(submission_id: int):
 def public_update(submission_id: int):
     submission = visible_submission_or_404(submission_id)
     form = MessageForm(prefix="update")
-    return _act(submission, form, lambda: workflow.post_update(submission, current_user, form.message.data),
-                _("Update sent to the citizen."))
+    return act(submission, form, lambda: workflow.post_update(submission, current_user, form.message.data),
+               _("Update sent to the citizen."))
 
 
 @bp.route("/submissions/<int:submission_id>/note", methods=["POST"])
@@ -156,8 +151,8 @@ def public_update(submission_id: int):
 def internal_note(submission_id: int):
     submission = visible_submission_or_404(submission_id)
     form = MessageForm(prefix="note")
-    return _act(submission, form, lambda: workflow.add_note(submission, current_user, form.message.data),
-                _("Note added."))
+    return act(submission, form, lambda: workflow.add_note(submission, current_user, form.message.data),
+               _("Note added."))
 
 
 @bp.route("/submissions/<int:submission_id>/duplicate", methods=["POST"])
@@ -173,4 +168,4 @@ def duplicate(submission_id: int):
             raise workflow.WorkflowError(_("No submission has that tracking code."))
         workflow.mark_duplicate(submission, original, current_user, form.reason.data)
 
-    return _act(submission, form, merge, _("Marked as a duplicate."))
+    return act(submission, form, merge, _("Marked as a duplicate."))

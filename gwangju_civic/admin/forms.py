@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from gwangju_civic.admin import lookups
 from gwangju_civic.labels import STATUS_LABELS, URGENCY_LABELS
 from gwangju_civic.models import Status, Urgency
+from gwangju_civic.models.submissions import DESCRIPTION_MAX_LENGTH
 
 
 class ActionForm(FlaskForm):
@@ -46,3 +47,16 @@ class MessageForm(FlaskForm):
 class DuplicateForm(FlaskForm):
     original = StringField(_l("Tracking code of the original"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give a reason.")), Length(max=2000)])
+
+
+class ModerationForm(FlaskForm):
+    """Hide or show a report, a photo or a public update: the reason goes to the (staff-only) trail."""
+
+    reason = TextAreaField(_l("Reason for moderation"), validators=[DataRequired(_l("Give a reason.")),
+                                                                    Length(max=2000)])
+
+
+class RedactionForm(ModerationForm):
+    """Rewrite what public pages show of the title, description or address; the original stays for staff."""
+
+    text = TextAreaField(_l("Public version"), validators=[Length(max=DESCRIPTION_MAX_LENGTH)])

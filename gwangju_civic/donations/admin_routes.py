@@ -1,5 +1,5 @@
 """Staff pages under /admin/campaigns: the campaign list and editor (admins), then review and export views."""
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from gwangju_civic.donations import campaigns as campaign_ops
 from gwangju_civic.donations import queries
 from gwangju_civic.donations.forms import CampaignForm
 from gwangju_civic.donations.labels import template_helpers
-from gwangju_civic.donations.parsing import schema_text
+from gwangju_civic.donations.schema import schema_text
 from gwangju_civic.extensions import db
 from gwangju_civic.i18n import current_language
 from gwangju_civic.models import Campaign, CampaignStatus, Department, DonationKind, PlanPriority
@@ -23,8 +23,8 @@ def draft_from(form: CampaignForm) -> campaign_ops.CampaignDraft:
     return campaign_ops.CampaignDraft(
         title_ko=form.title_ko.data, title_en=form.title_en.data,
         description_ko=form.description_ko.data, description_en=form.description_en.data,
-        plan_priority=lookups.by_code(PlanPriority, form.plan_priority.data),
-        department=lookups.by_code(Department, form.department.data),
+        plan_priority=lookups.by_code(PlanPriority, form.plan_priority.data) or abort(400),
+        department=lookups.by_code(Department, form.department.data) or abort(400),
         asks=DonationKind(form.asks.data), column_schema=form.schema, licence=form.licence.data,
         opens_on=form.opens_on.data, closes_on=form.closes_on.data, target_count=form.target_count.data,
         status=CampaignStatus(form.status.data),

@@ -1,4 +1,4 @@
-"""`flask donations scan | purge-expired`: check the masking from outside, and delete expired previews."""
+"""`flask donations scan | fit-check | purge-expired`: check the masking, score fits, delete expired previews."""
 import csv
 import io
 import json
@@ -11,19 +11,20 @@ from flask import current_app, g
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from gwangju_civic.donations import parsing, storage
-from gwangju_civic.donations.privacy import image_metadata, mask_table
+from gwangju_civic.donations import fit, parsing, storage
+from gwangju_civic.donations.privacy import image_metadata
+from gwangju_civic.donations.tables import DonationFileError, Limits
 from gwangju_civic.extensions import db
 from gwangju_civic.models import Campaign, DonationKind
+from gwangju_civic.privacy import mask_table
 from gwangju_civic.submissions.photos import strip_and_store
 
-donations_cli = AppGroup("donations", help="Data-donation campaigns: masking check and maintenance.")
+donations_cli = AppGroup("donations", help="Data-donation campaigns: masking check, fit check and maintenance.")
 
 
 def scan_table(data: bytes, kind: DonationKind, schema: list[dict] | None) -> dict:
     """The review page's parsing and masking, as one document."""
-    reader = parsing.read_json if kind == DonationKind.JSON else parsing.read_csv
-    table = parsing.apply_schema(reader(data, current_app.config["DONATION_MAX_ROWS"]), schema)
+    table = parsing.read_table(data, kind, schema, Limits.from_config())
     masked = mask_table(table.columns, table.rows, current_app.config["COORDINATE_PRECISION"])
     return {
         "kind": kind.value, "columns": masked.columns, "rows": masked.rows, "counts": masked.counts,
@@ -61,7 +62,7 @@ def scan_command(file: Path, as_json: bool, campaign_id: int | None) -> None:
     kind = parsing.sniff_kind(data)
     try:
         result = scan_image(data) if kind == DonationKind.IMAGES else scan_table(data, kind, schema)
-    except parsing.DonationFileError as error:
+    except DonationFileError as error:
         messages = english(error.messages)
         if as_json:
             click.echo(json.dumps({"file": file.name, "errors": messages}, ensure_ascii=False))
@@ -87,3 +88,13 @@ def scan_command(file: Path, as_json: bool, campaign_id: int | None) -> None:
 def purge_command() -> None:
     """Delete unconsented uploads past PENDING_DONATION_TTL (uploads also purge on their way in)."""
     click.echo(f"{storage.purge_expired()} expired pending upload(s) deleted")
+
+
+@donations_cli.command("fit-check")
+def fit_check_command() -> None:
+    """Score the fit of every donation not yet checked (loads the sentence encoder); safe to run again."""
+    run = fit.check_pending_fits()
+    db.session.commit()
+    click.echo(f"{run.checked} donation(s) checked, {run.failed} failed")
+    if run.failed:
+        sys.exit(1)

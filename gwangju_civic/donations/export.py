@@ -1,14 +1,15 @@
 """The open-data ZIP of a campaign: merged data (CSV and JSON), images, a datasheet and datapackage.json."""
 import csv
 import io
-import json
 import logging
+import math
 import zipfile
 from collections import Counter
 from typing import Any
 
 from flask import current_app
 
+from gwangju_civic import json_input
 from gwangju_civic.donations import queries, storage
 from gwangju_civic.donations.campaigns import LICENCES
 from gwangju_civic.extensions import db
@@ -24,14 +25,21 @@ class ExportError(ValueError):
     """Nothing to export; the message says why."""
 
 
+def _finite(value: Any) -> Any:
+    """NaN and infinities (kept before uploads refused them) are published as missing: JSON cannot hold them."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def merged_table(campaign: Campaign, donations: list[Donation]) -> tuple[list[str], list[dict[str, Any]]]:
     """One row per donated row, tagged with its donation; columns in schema order, then first appearance."""
     columns = [field["name"] for field in campaign.column_schema or []]
     records = []
     for donation in donations:
+        if donation.data_file is None:
+            raise ExportError(f"donation {donation.id} has no data file")
         data = storage.read_kept_json(donation.data_file.filename)
         columns += [c for c in data["columns"] if c not in columns]
-        records += [{"donation_id": donation.id, **dict(zip(data["columns"], row, strict=True))}
+        records += [{"donation_id": donation.id, **dict(zip(data["columns"], map(_finite, row), strict=True))}
                     for row in data["rows"]]
     return ["donation_id", *columns], [{c: record.get(c) for c in ["donation_id", *columns]} for record in records]
 
@@ -164,12 +172,12 @@ def build_export(campaign: Campaign, actor: str) -> DonationExport:
     path = storage.new_export_path()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.csv", csv_text(columns, records))
-        archive.writestr("data.json", json.dumps(records, ensure_ascii=False, indent=1))
+        archive.writestr("data.json", json_input.dumps(records, indent=1))
         for archive_path, kept in image_files.items():
             archive.write(storage.kept_root() / kept, archive_path)
         archive.writestr("README.md", datasheet(campaign, donations, len(records), len(image_files), created))
-        archive.writestr("datapackage.json", json.dumps(datapackage(campaign, schema, image_files, created),
-                                                        ensure_ascii=False, indent=2))
+        archive.writestr("datapackage.json", json_input.dumps(datapackage(campaign, schema, image_files, created),
+                                                              indent=2))
     export = DonationExport(campaign_id=campaign.id, filename=path.name, donation_ids=[d.id for d in donations],
                             row_count=len(records), size_bytes=path.stat().st_size, created_by=actor)
     db.session.add(export)

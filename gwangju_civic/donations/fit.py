@@ -1,10 +1,16 @@
-"""Fit check: how close a donation's description (and column names) is to its campaign, by embedding cosine."""
+"""Fit check: how close a donation's description (and column names) is to its campaign, by embedding cosine.
+
+It loads a sentence encoder, so it never runs in a resident's request: donations are stored "not yet checked".
+"""
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from flask import current_app
+from sqlalchemy import select, update
 
+from gwangju_civic.extensions import db
 from gwangju_civic.models import Campaign, Donation
 
 log = logging.getLogger(__name__)
@@ -40,20 +46,46 @@ def fit_score(text: str, references: Sequence[str], encode: Encoder) -> float:
     return float(np.max(unit[1:] @ unit[0]))
 
 
-def check_fit(donation: Donation) -> float | None:
-    """Score the donation and flag it off-topic below DONATION_FIT_THRESHOLD; None if the encoder failed.
-
-    Optional work: a failing encoder leaves the donation unscored (staff review it anyway) and is logged.
-    """
+def _score(donation_id: int, description: str, columns: Sequence[str] | None, campaign: Campaign,
+           encode: Encoder) -> float | None:
+    """The donation's fit, or None if the encoder failed (logged: staff review the donation anyway)."""
+    expected = [field["name"] for field in campaign.column_schema or []]
     try:
-        encode = routing_encoder()
-        campaign = donation.campaign
-        expected = [field["name"] for field in campaign.column_schema or []]
-        score = fit_score(donation_text(donation.description, donation.columns, expected), campaign_texts(campaign),
-                          encode)
+        return fit_score(donation_text(description, columns, expected), campaign_texts(campaign), encode)
     except Exception as error:  # noqa: BLE001  (the fit check must never lose a consented donation)
-        log.error("fit check of donation %s failed: %s", donation.id, error)
+        log.error("fit check of donation %s failed: %s", donation_id, error)
         return None
-    donation.fit_score = round(score, 4)
-    donation.off_topic = score < current_app.config["DONATION_FIT_THRESHOLD"]
-    return score
+
+
+@dataclass
+class FitRun:
+    checked: int = 0
+    failed: int = 0
+
+
+def check_pending_fits() -> FitRun:
+    """Score every donation not yet checked and flag those below DONATION_FIT_THRESHOLD off-topic; flushes.
+
+    It loads the sentence encoder, so it runs outside requests (`flask donations fit-check`, later a task queue).
+    Idempotent: only unscored donations are read and written, so a second or concurrent run changes nothing, and a
+    donation withdrawn meanwhile is simply not updated.
+    """
+    run = FitRun()
+    unchecked = db.session.execute(
+        select(Donation.id, Donation.description, Donation.columns, Donation.campaign_id)
+        .where(Donation.fit_score.is_(None)).order_by(Donation.id)
+    ).all()
+    if not unchecked:
+        return run
+    encode, threshold = routing_encoder(), current_app.config["DONATION_FIT_THRESHOLD"]
+    for donation_id, description, columns, campaign_id in unchecked:
+        score = _score(donation_id, description, columns, db.session.get_one(Campaign, campaign_id), encode)
+        if score is None:
+            run.failed += 1
+            continue
+        db.session.execute(update(Donation).where(Donation.id == donation_id, Donation.fit_score.is_(None))
+                           .values(fit_score=round(score, 4), off_topic=score < threshold))
+        run.checked += 1
+    db.session.flush()
+    log.info("fit check: %s donation(s) scored, %s failed", run.checked, run.failed)
+    return run

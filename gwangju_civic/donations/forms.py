@@ -22,8 +22,10 @@ from gwangju_civic.donations import parsing
 from gwangju_civic.donations.campaigns import LICENCES, has_donations
 from gwangju_civic.donations.labels import ASKS_LABELS, CAMPAIGN_STATUS_LABELS, human_size
 from gwangju_civic.donations.operations import find_by_code
+from gwangju_civic.donations.schema import apply_schema, parse_schema
+from gwangju_civic.donations.tables import DonationFileError, Limits, Table
 from gwangju_civic.models import Campaign, CampaignStatus, DonationKind
-from gwangju_civic.submissions.photos import PhotoRejected, check_photo
+from gwangju_civic.submissions.photos import PhotoRejected, PhotoTooLarge, check_photo
 
 
 def _too_large(name: str) -> ValidationError:
@@ -42,10 +44,11 @@ class DonationForm(FlaskForm):
     data_file = FileField(_l("Data file"))
     images = MultipleFileField(_l("Images (JPEG, PNG or WebP)"))
 
-    def __init__(self, campaign: Campaign, *args, **kwargs) -> None:
+    def __init__(self, campaign: Campaign, limits: Limits | None = None, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        self.table: parsing.Table | None = None
+        self.limits = limits or Limits.from_config()
+        self.table: Table | None = None
         self.image_data: list[bytes] = []
 
     def validate_data_file(self, field: FileField) -> None:
@@ -58,9 +61,8 @@ class DonationForm(FlaskForm):
         if len(data) > current_app.config["DONATION_MAX_BYTES"]:
             raise _too_large(upload.filename)
         try:
-            self.table = parsing.read_table(data, self.campaign.asks, self.campaign.column_schema,
-                                            current_app.config["DONATION_MAX_ROWS"])
-        except parsing.DonationFileError as error:
+            self.table = parsing.read_table(data, self.campaign.asks, self.campaign.column_schema, self.limits)
+        except DonationFileError as error:
             field.errors.extend(error.messages[:-1])
             raise ValidationError(error.messages[-1]) from None
 
@@ -79,6 +81,8 @@ class DonationForm(FlaskForm):
                 raise _too_large(upload.filename)
             try:
                 check_photo(data)
+            except PhotoTooLarge as error:
+                raise ValidationError(error.message(upload.filename)) from error
             except PhotoRejected as error:
                 raise ValidationError(
                     _l("%(name)s is not a JPEG, PNG or WebP image.", name=upload.filename)
@@ -99,11 +103,11 @@ def short_form_class(campaign: Campaign) -> type[FlaskForm]:
     return ShortForm
 
 
-def short_form_table(form: FlaskForm, campaign: Campaign) -> parsing.Table:
+def short_form_table(form: FlaskForm, campaign: Campaign, limits: Limits) -> Table:
     """The answers as a one-row table, typed by the schema; DonationFileError names the wrong answer."""
     columns = [field["name"] for field in campaign.column_schema or []]
     row = [(form[f"answer_{name}"].data or "").strip() for name in columns]
-    return parsing.apply_schema(parsing.Table(columns, [row]), campaign.column_schema)
+    return apply_schema(Table(columns, [row]), campaign.column_schema, limits)
 
 
 class ConsentForm(FlaskForm):
@@ -126,9 +130,10 @@ class WithdrawForm(FlaskForm):
         code = WITHDRAWAL_CODE.normalize(field.data or "")
         if not WITHDRAWAL_CODE.matches(code):
             raise ValidationError(_l("A withdrawal code looks like WD-XXXX-XXXX-XXXX."))
-        self.donation = find_by_code(code)
-        if self.donation is None:
+        donation = find_by_code(code)
+        if donation is None:
             raise ValidationError(_l("No donation has this code. It may already have been withdrawn."))
+        self.donation = donation
 
 
 class ReviewForm(FlaskForm):
@@ -173,7 +178,7 @@ class CampaignForm(FlaskForm):
 
     def validate_column_schema(self, field: TextAreaField) -> None:
         try:
-            self.schema = parsing.parse_schema(field.data or "")
+            self.schema = parse_schema(field.data or "", current_app.config["DONATION_MAX_COLUMNS"])
         except ValueError as error:
             raise ValidationError(str(error)) from None
         if self.asks.data == DonationKind.FORM and not self.schema:

@@ -4,7 +4,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from gwangju_civic.donations.campaigns import LICENCES
-from gwangju_civic.donations.parsing import TYPE_NAMES
+from gwangju_civic.donations.schema import TYPE_NAMES
 from gwangju_civic.models import CampaignStatus, DonationKind, DonationStatus
 
 ASKS_LABELS = {DonationKind.CSV: _l("A CSV file"), DonationKind.JSON: _l("A JSON file"),
@@ -25,6 +25,8 @@ MASK_LABELS = {
     "card": _l("Card numbers"),
     "account": _l("Account numbers"),
     "name": _l("Names"),
+    "address": _l("Addresses (building numbers)"),
+    "birth_date": _l("Dates of birth"),
     "coordinate": _l("Coordinates rounded"),
     "exif": _l("Camera data (EXIF)"),
     "gps": _l("GPS location"),

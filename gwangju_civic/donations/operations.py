@@ -10,8 +10,8 @@ from sqlalchemy import select
 from gwangju_civic.codes import WITHDRAWAL_CODE
 from gwangju_civic.donations import storage
 from gwangju_civic.donations.codes import code_digest
-from gwangju_civic.donations.parsing import Table
-from gwangju_civic.donations.privacy import image_metadata, mask_table, mask_text
+from gwangju_civic.donations.privacy import image_metadata
+from gwangju_civic.donations.tables import Limits, Table
 from gwangju_civic.extensions import db
 from gwangju_civic.models import (
     Campaign,
@@ -25,9 +25,11 @@ from gwangju_civic.models import (
     User,
     utcnow,
 )
+from gwangju_civic.privacy import mask_table, mask_text
 from gwangju_civic.submissions.photos import strip_and_store
 
 log = logging.getLogger(__name__)
+MASK_CHUNK = 100  # rows masked between two looks at the clock
 
 
 class DonationError(ValueError):
@@ -49,14 +51,30 @@ def _precision() -> int:
     return current_app.config["COORDINATE_PRECISION"]
 
 
-def prepare_table(campaign: Campaign, description: str, table: Table) -> storage.PendingUpload:
+def _masked(table: Table, limits: Limits | None) -> tuple[list[list[Any]], list[list[Any]], dict[str, int]]:
+    """Rows, marks and counts of the masked table, masked a chunk at a time so the time budget bounds it too."""
+    rows: list[list[Any]] = []
+    marks: list[list[Any]] = []
+    counts: Counter[str] = Counter()
+    for start in range(0, len(table.rows), MASK_CHUNK):
+        if limits is not None:
+            limits.check_time()
+        part = mask_table(table.columns, table.rows[start:start + MASK_CHUNK], _precision())
+        rows += part.rows
+        marks += [[r + start, c, kinds] for r, c, kinds in part.marks]
+        counts.update(part.counts)
+    return rows, marks, dict(counts)
+
+
+def prepare_table(campaign: Campaign, description: str, table: Table,
+                  limits: Limits | None = None) -> storage.PendingUpload:
     """Mask the parsed table and the description and keep only that, as a preview that expires."""
-    masked = mask_table(table.columns, table.rows, _precision())
+    rows, marks, counts = _masked(table, limits)
     described = mask_text(description.strip(), _precision())
     pending = storage.PendingUpload(
         token=storage.new_token(), campaign_id=campaign.id, kind=campaign.asks.value, description=described.value,
-        description_counts=dict(Counter(described.found)), columns=masked.columns, rows=masked.rows,
-        marks=masked.marks, counts=masked.counts,
+        description_counts=dict(Counter(described.found)), columns=list(table.columns), rows=rows,
+        marks=marks, counts=counts, withdrawal_code=WITHDRAWAL_CODE.new(),
     )
     storage.save_pending(pending)
     return pending
@@ -66,7 +84,8 @@ def prepare_images(campaign: Campaign, description: str, images: list[bytes]) ->
     """Re-encode each image without EXIF or GPS into the pending area; the originals are never written."""
     described = mask_text(description.strip(), _precision())
     pending = storage.PendingUpload(token=storage.new_token(), campaign_id=campaign.id, kind=campaign.asks.value,
-                                    description=described.value, description_counts=dict(Counter(described.found)))
+                                    description=described.value, description_counts=dict(Counter(described.found)),
+                                    withdrawal_code=WITHDRAWAL_CODE.new())
     folder = storage.pending_dir(pending.token)
     removed: Counter = Counter()
     for data in images:
@@ -93,7 +112,8 @@ def choose(pending: storage.PendingUpload, campaign: Campaign, keep_rows: list[i
     if not rows:
         raise DonationError("keep at least one row or image")
     if pending.kind != DonationKind.IMAGES:
-        columns = [c for c in pending.columns if c in keep_columns]
+        kept = set(keep_columns)
+        columns = [c for c in pending.columns if c in kept]
         if not columns:
             raise DonationError("keep at least one column")
         if required_columns(campaign) - set(columns):
@@ -105,8 +125,8 @@ def choose(pending: storage.PendingUpload, campaign: Campaign, keep_rows: list[i
 
 def kept_view(pending: storage.PendingUpload) -> KeptView:
     if pending.kind == DonationKind.IMAGES:
-        rows = pending.keep_rows if pending.keep_rows is not None else range(len(pending.images))
-        images = [pending.images[r] for r in rows]
+        chosen = pending.keep_rows if pending.keep_rows is not None else range(len(pending.images))
+        images = [pending.images[r] for r in chosen]
         counts = Counter(kind for image in images for kind in image["removed"])
         return KeptView([], [], set(), dict(counts), images)
     row_indices = pending.keep_rows if pending.keep_rows is not None else list(range(len(pending.rows)))
@@ -127,22 +147,26 @@ def consent(pending: storage.PendingUpload, campaign: Campaign, version: Consent
             shown_digest: str) -> tuple[Donation, str]:
     """Keep exactly the reviewed data under the consent version the donor read; returns the withdrawal code.
 
-    The caller commits, then discards the pending preview (or, if the commit fails, calls forget_files).
+    The donation row is flushed before any file moves: its unique consent token lets one request per preview
+    through, and IntegrityError reaches the others (see `consented_donation`). The caller commits, then discards
+    the pending preview (or, if the commit fails, calls forget_files).
     """
     db.session.refresh(version, with_for_update=True)  # staff may be rewording an unsigned version right now
-    if version.campaign_id != campaign.id or version.id != campaign.current_consent.id:
+    current = campaign.current_consent
+    if version.campaign_id != campaign.id or current is None or version.id != current.id:
         raise DonationError("the consent text has a newer version")
     if version.digest != shown_digest:
         raise DonationError("the consent text changed after it was shown")
     view = kept_view(pending)
-    code = WITHDRAWAL_CODE.new()
+    code = pending.withdrawal_code or WITHDRAWAL_CODE.new()
     donation = Donation(
-        campaign=campaign, consent_version=version, withdrawal_digest=code_digest(code),
+        campaign=campaign, consent_version=version, withdrawal_digest=code_digest(code), consent_token=pending.token,
         kind=DonationKind(pending.kind), description=pending.description,
         columns=view.columns or None, row_count=len(view.rows) or len(view.images),
         masked_counts=dict(Counter(view.counts) + Counter(pending.description_counts)),
     )
     db.session.add(donation)
+    db.session.flush()  # claims the preview; a concurrent request for it waits here, then gets IntegrityError
     if pending.kind == DonationKind.IMAGES:
         for image in view.images:
             storage.keep_pending_file(pending.token, image["filename"])
@@ -163,6 +187,11 @@ def forget_files(donation: Donation) -> None:
     """Delete the kept files of a donation whose rows were not (or are no longer) stored."""
     for stored in donation.files:
         storage.delete_kept(stored.filename)
+
+
+def consented_donation(token: str) -> Donation | None:
+    """The donation already made from the preview with this token, if any (another request consented first)."""
+    return db.session.scalar(select(Donation).where(Donation.consent_token == token))
 
 
 def find_by_code(code: str) -> Donation | None:

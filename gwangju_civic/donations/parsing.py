@@ -2,41 +2,22 @@
 import csv
 import io
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections import Counter
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from gwangju_civic import json_input
+from gwangju_civic.donations.schema import apply_schema
+from gwangju_civic.donations.tables import DonationFileError, Limits, Table
 from gwangju_civic.models import DonationKind
-from gwangju_civic.submissions.photos import PhotoRejected, check_photo
+from gwangju_civic.submissions.photos import PhotoRejected, PhotoTooLarge, check_photo
 
-FIELD_TYPES = ("string", "integer", "number", "boolean", "date", "datetime")
-TRUE_WORDS = {"true", "yes", "y", "1", "예", "네"}
-FALSE_WORDS = {"false", "no", "n", "0", "아니오", "아니요"}
-MAX_REPORTED = 10
 SIGNATURES = {  # what a file that is not a table starts with, so the donor is told what they sent
     b"%PDF": _l("a PDF document"),
     b"PK\x03\x04": _l("a ZIP archive or an Excel workbook"),
     b"\xd0\xcf\x11\xe0": _l("an old Excel or Word file"),
 }
-
-
-class DonationFileError(ValueError):
-    """The upload cannot be used; `messages` are shown to the donor as they are."""
-
-    def __init__(self, *messages) -> None:
-        super().__init__(*messages)
-        self.messages = list(messages)  # lazy strings, rendered in the language of whoever reads them
-
-    def __str__(self) -> str:
-        return "; ".join(str(message) for message in self.messages)
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[Any]]
 
 
 def _not_a_table(data: bytes, expected: str) -> None:
@@ -46,9 +27,13 @@ def _not_a_table(data: bytes, expected: str) -> None:
             raise DonationFileError(_l("This file is %(what)s, not a %(expected)s file.", what=what, expected=expected))
     try:
         check_photo(data)
+    except PhotoTooLarge:
+        is_image = True
     except PhotoRejected:
-        pass
+        is_image = False
     else:
+        is_image = True
+    if is_image:
         raise DonationFileError(_l("This file is an image, not a %(expected)s file.", expected=expected))
     if b"\x00" in data[:4096]:
         raise DonationFileError(_l("This is not a %(expected)s file: it contains binary data.", expected=expected))
@@ -64,30 +49,38 @@ def _decode(data: bytes) -> str:
     raise DonationFileError(_l("The file is not text in UTF-8 or EUC-KR (CP949)."))
 
 
-def _check_header(header: list[str]) -> list[str]:
+def _check_header(header: list[str], limits: Limits) -> list[str]:
+    """Every column named, and named once; one pass over the header, so a huge header costs little."""
+    limits.check_columns(len(header))
     names = [name.strip() for name in header]
     for number, name in enumerate(names, start=1):
         if not name:
             raise DonationFileError(_l("Column %(n)s has no name in the header row.", n=number))
+    counts = Counter(names)
     for name in names:
-        if names.count(name) > 1:
+        if counts[name] > 1:
             raise DonationFileError(_l("The header names the column “%(name)s” twice.", name=name))
     return names
 
 
-def read_csv(data: bytes, max_rows: int) -> Table:
+def _is_json(text: str) -> bool:
+    try:
+        json_input.loads(text)
+    except json_input.UnsafeJson:
+        return True
+    except ValueError:
+        return False
+    return True
+
+
+def read_csv(data: bytes, limits: Limits) -> Table:
     _not_a_table(data, "CSV")
     text = _decode(data)
     if not text.strip():
         raise DonationFileError(_l("The file is empty."))
     stripped = text.lstrip()
-    if stripped[:1] in "[{":
-        try:
-            json.loads(stripped)
-        except ValueError:
-            pass
-        else:
-            raise DonationFileError(_l("This file is JSON, not a CSV file."))
+    if stripped[:1] in "[{" and _is_json(stripped):
+        raise DonationFileError(_l("This file is JSON, not a CSV file."))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -96,8 +89,9 @@ def read_csv(data: bytes, max_rows: int) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[Any]] = []
     try:
-        header = _check_header(next(reader))
+        header = _check_header(next(reader), limits)
         for values in reader:
+            limits.check_time()
             if not any(value.strip() for value in values):
                 continue
             if len(values) != len(header):
@@ -106,8 +100,8 @@ def read_csv(data: bytes, max_rows: int) -> Table:
                     line=reader.line_num, found=len(values), expected=len(header),
                 ))
             rows.append([value.strip() for value in values])
-            if len(rows) > max_rows:
-                raise DonationFileError(_l("The file has more than %(max)s rows.", max=max_rows))
+            if len(rows) > limits.max_rows:
+                raise DonationFileError(_l("The file has more than %(max)s rows.", max=limits.max_rows))
     except csv.Error:
         raise DonationFileError(
             _l("The CSV file is malformed near line %(line)s (an unclosed quote?).", line=reader.line_num)
@@ -143,7 +137,7 @@ def _records(document: Any) -> list:
     raise DonationFileError(_l("The JSON must be a list of records (objects with named fields)."))
 
 
-def read_json(data: bytes, max_rows: int) -> Table:
+def read_json(data: bytes, limits: Limits) -> Table:
     _not_a_table(data, "JSON")
     try:
         text = data.decode("utf-8-sig")
@@ -152,96 +146,34 @@ def read_json(data: bytes, max_rows: int) -> Table:
     if not text.strip():
         raise DonationFileError(_l("The file is empty."))
     try:
-        document = json.loads(text)
+        document = json_input.loads(text)
     except json.JSONDecodeError as error:
         raise DonationFileError(_l("The JSON is not valid at line %(line)s, column %(column)s.",
                                    line=error.lineno, column=error.colno)) from None
+    except json_input.UnsafeJson as error:
+        raise DonationFileError(error.message) from None
     records = _records(document)
     if not records:
         raise DonationFileError(_l("The file has no records."))
-    if len(records) > max_rows:
-        raise DonationFileError(_l("The file has more than %(max)s rows.", max=max_rows))
+    if len(records) > limits.max_rows:
+        raise DonationFileError(_l("The file has more than %(max)s rows.", max=limits.max_rows))
     flat = []
+    columns: dict[str, None] = {}
     for number, record in enumerate(records, start=1):
+        limits.check_time()
         if not isinstance(record, dict):
             raise DonationFileError(_l("Item %(n)s is not an object with named fields.", n=number))
+        limits.check_columns(len(record))
         flat.append(_flatten(record))
-    columns = list(dict.fromkeys(name for record in flat for name in record))
-    return Table(columns, [[record.get(name) for name in columns] for record in flat])
+        columns.update(dict.fromkeys(flat[-1]))
+        limits.check_columns(len(columns))
+    return Table(list(columns), [[record.get(name) for name in columns] for record in flat])
 
 
-def _convert(value: Any, field_type: str) -> Any:
-    """The value in the schema's type; ValueError when it is not one."""
-    if field_type == "string":
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool) and field_type != "boolean":
-        raise ValueError(value)
-    text = str(value).strip()
-    if field_type == "integer":
-        return value if isinstance(value, int) else int(text)
-    if field_type == "number":
-        return value if isinstance(value, (int, float)) else float(text)
-    if field_type == "boolean":
-        if isinstance(value, bool):
-            return value
-        if text.lower() in TRUE_WORDS | FALSE_WORDS:
-            return text.lower() in TRUE_WORDS
-        raise ValueError(value)
-    if field_type == "date":
-        return date.fromisoformat(text).isoformat()
-    return datetime.fromisoformat(text).isoformat()
-
-
-TYPE_NAMES = {"string": _l("text"), "integer": _l("a whole number"), "number": _l("a number"),
-              "boolean": _l("yes or no"), "date": _l("a date (YYYY-MM-DD)"),
-              "datetime": _l("a date and time (YYYY-MM-DDTHH:MM)")}
-
-
-def apply_schema(table: Table, schema: list[dict] | None) -> Table:
-    """Check the columns against the campaign's schema and convert values; every problem is reported."""
-    if not schema:
-        return table
-    expected = [field["name"] for field in schema]
-    missing = [f["name"] for f in schema if f.get("required", True) and f["name"] not in table.columns]
-    unexpected = [name for name in table.columns if name not in expected]
-    problems: list = []
-    if missing:
-        problems.append(_l("Columns missing: %(names)s.", names=", ".join(missing)))
-    if unexpected:
-        problems.append(_l("Columns this campaign does not ask for: %(names)s. Expected: %(expected)s.",
-                           names=", ".join(unexpected), expected=", ".join(expected)))
-    if problems:
-        raise DonationFileError(*problems)
-    columns = [name for name in expected if name in table.columns]
-    positions = [table.columns.index(name) for name in columns]
-    fields = {field["name"]: field for field in schema}
-    rows = []
-    for number, row in enumerate(table.rows, start=1):
-        converted = []
-        for name, position in zip(columns, positions, strict=True):
-            value, field = row[position], fields[name]
-            if value is None or value == "":
-                if field.get("required", True):
-                    problems.append(_l("Row %(row)s: “%(column)s” is empty.", row=number, column=name))
-                converted.append(None)
-                continue
-            try:
-                converted.append(_convert(value, field["type"]))
-            except (TypeError, ValueError):
-                problems.append(_l("Row %(row)s: “%(column)s” should be %(type)s, not “%(value)s”.", row=number,
-                                   column=name, type=TYPE_NAMES[field["type"]], value=str(value)[:40]))
-        rows.append(converted)
-    if problems:
-        more = len(problems) - MAX_REPORTED
-        shown = problems[:MAX_REPORTED] + ([_l("…and %(n)s more problems.", n=more)] if more > 0 else [])
-        raise DonationFileError(*shown)
-    return Table(columns, rows)
-
-
-def read_table(data: bytes, kind: DonationKind, schema: list[dict] | None, max_rows: int) -> Table:
+def read_table(data: bytes, kind: DonationKind, schema: list[dict] | None, limits: Limits) -> Table:
     """The upload as a table in the campaign's shape, or DonationFileError."""
     reader = read_json if kind == DonationKind.JSON else read_csv
-    return apply_schema(reader(data, max_rows), schema)
+    return apply_schema(reader(data, limits), schema, limits)
 
 
 def sniff_kind(data: bytes) -> DonationKind:
@@ -249,39 +181,12 @@ def sniff_kind(data: bytes) -> DonationKind:
     try:
         check_photo(data)
         return DonationKind.IMAGES
+    except PhotoTooLarge:
+        return DonationKind.IMAGES
     except PhotoRejected:
         pass
     try:
-        json.loads(data.decode("utf-8-sig"))
-        return DonationKind.JSON
-    except ValueError:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
         return DonationKind.CSV
-
-
-def parse_schema(text: str) -> list[dict] | None:
-    """Admin's schema, one column per line: `name: type` or `name: type, optional`."""
-    schema: list[dict] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        name, colon, rest = line.partition(":")
-        parts = [part.strip().lower() for part in rest.split(",")]
-        if not colon or not name.strip() or not parts[0]:
-            raise ValueError(_l("Line %(n)s: write “name: type”.", n=number))
-        if parts[0] not in FIELD_TYPES:
-            raise ValueError(_l("Line %(n)s: unknown type “%(type)s”; use %(types)s.", n=number, type=parts[0],
-                                types=", ".join(FIELD_TYPES)))
-        if any(flag not in ("optional", "required") for flag in parts[1:]):
-            raise ValueError(_l("Line %(n)s: after the type, only “optional” may follow.", n=number))
-        if any(field["name"] == name.strip() for field in schema):
-            raise ValueError(_l("Line %(n)s: the column “%(name)s” is named twice.", n=number, name=name.strip()))
-        schema.append({"name": name.strip(), "type": parts[0], "required": "optional" not in parts[1:]})
-    return schema or None
-
-
-def schema_text(schema: list[dict] | None) -> str:
-    return "\n".join(
-        f"{field['name']}: {field['type']}{'' if field.get('required', True) else ', optional'}"
-        for field in schema or []
-    )
+    return DonationKind.JSON if _is_json(text) else DonationKind.CSV

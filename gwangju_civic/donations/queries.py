@@ -35,7 +35,7 @@ def progress(campaign_ids: list[int]) -> dict[int, int]:
     query = (select(Donation.campaign_id, func.count()).where(Donation.campaign_id.in_(campaign_ids),
                                                               Donation.status.in_(COUNTED))
              .group_by(Donation.campaign_id))
-    return dict(db.session.execute(query).all())
+    return {campaign_id: count for campaign_id, count in db.session.execute(query).all()}
 
 
 def open_campaigns(today: date) -> list[Campaign]:

@@ -2,7 +2,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -11,9 +10,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from gwangju_civic.donations import fit, operations, queries, storage
+from gwangju_civic.donations import operations, queries, storage
+from gwangju_civic.donations.codes import code_digest
 from gwangju_civic.donations.forms import (
     ChoiceForm,
     ConsentForm,
@@ -23,9 +23,11 @@ from gwangju_civic.donations.forms import (
     short_form_table,
 )
 from gwangju_civic.donations.labels import template_helpers
-from gwangju_civic.donations.parsing import DonationFileError
-from gwangju_civic.extensions import db, limiter
+from gwangju_civic.donations.tables import DonationFileError, Limits
+from gwangju_civic.extensions import db
+from gwangju_civic.jobs import runs
 from gwangju_civic.models import Campaign, Donation, DonationKind
+from gwangju_civic.throttles import withdrawal_attempt
 
 bp = Blueprint("donations", __name__, url_prefix="/donate")
 bp.context_processor(template_helpers)
@@ -68,7 +70,8 @@ def campaigns():
 def campaign(campaign_id: int):
     """Steps 1 and 2: the campaign, and the upload (or short form) checked by content."""
     campaign = queries.open_campaign_or_404(campaign_id, queries.today())
-    form = short_form_class(campaign)() if campaign.asks == DonationKind.FORM else DonationForm(campaign)
+    limits = Limits.from_config()  # one time budget for parsing and masking
+    form = short_form_class(campaign)() if campaign.asks == DonationKind.FORM else DonationForm(campaign, limits)
     problems: list = []
     if form.validate_on_submit():
         storage.purge_expired()
@@ -76,8 +79,10 @@ def campaign(campaign_id: int):
             if campaign.asks == DonationKind.IMAGES:
                 pending = operations.prepare_images(campaign, form.description.data, form.image_data)
             else:
-                table = short_form_table(form, campaign) if campaign.asks == DonationKind.FORM else form.table
-                pending = operations.prepare_table(campaign, form.description.data, table)
+                table = (short_form_table(form, campaign, limits) if campaign.asks == DonationKind.FORM
+                         else form.table)
+                assert table is not None  # validate_data_file parsed it
+                pending = operations.prepare_table(campaign, form.description.data, table, limits)
         except DonationFileError as error:
             problems = error.messages
         else:
@@ -95,7 +100,7 @@ def review(token: str):
     form = ChoiceForm()
     error = None
     if form.validate_on_submit():
-        keep_rows = [int(r) for r in request.form.getlist("keep_row") if r.isdigit()]
+        keep_rows = [int(r) for r in request.form.getlist("keep_row") if r.isascii() and r.isdigit() and len(r) < 10]
         try:
             operations.choose(pending, campaign, keep_rows, request.form.getlist("keep_column"))
         except operations.DonationError:
@@ -117,7 +122,14 @@ def pending_image(token: str, filename: str):
 @bp.route("/consent/<token>", methods=["GET", "POST"])
 def consent(token: str):
     """Step 4: exactly what will be kept, the consent text in force, and an explicit tick."""
-    pending, campaign = _pending_or_404(token)
+    if (session.get(RECEIPT_KEY) or {}).get("token") == token:  # sent again (back button, double click)
+        return redirect(url_for("donations.receipt"), code=303)
+    try:
+        pending, campaign = _pending_or_404(token)
+    except PendingGone:
+        if operations.consented_donation(token) is None:
+            raise
+        return render_template("donations/already_given.html"), 409  # another request consented, then discarded it
     version = campaign.current_consent or abort(404)
     form = ConsentForm()
     if not form.is_submitted():
@@ -128,19 +140,39 @@ def consent(token: str):
             donation, code = operations.consent(pending, campaign, version, form.consent_digest.data)
         except operations.DonationError:
             changed = True
+        except IntegrityError:  # a concurrent request for this preview may have consented first
+            db.session.rollback()
+            if (answer := _already_consented(pending)) is None:
+                raise
+            return answer
         else:
+            runs.submit("fit_check", "pending")  # scored by the job worker once committed, never in this request
             _commit_donation(donation)
-            storage.discard_pending(token)
-            session[PENDING_KEY] = [t for t in session.get(PENDING_KEY, []) if t != token]
-            session[RECEIPT_KEY] = {"donation": donation.id, "code": code}
-            if fit.check_fit(donation) is not None:
-                db.session.commit()
-            return redirect(url_for("donations.receipt"), code=303)
+            return _show_receipt(pending, donation, code)
     if changed:  # the donor consents again, to the wording now shown
         form = ConsentForm(formdata=None, consent_version=str(version.id), consent_digest=version.digest)
     return render_template("donations/consent.html", pending=pending, campaign=campaign, version=version, form=form,
                            view=operations.kept_view(pending), changed=changed
                            ), 400 if form.is_submitted() or changed else 200
+
+
+def _show_receipt(pending: storage.PendingUpload, donation: Donation, code: str):
+    """The preview is used up; this browser sees the receipt (the fit check runs later, outside the request)."""
+    storage.discard_pending(pending.token)
+    session[PENDING_KEY] = [t for t in session.get(PENDING_KEY, []) if t != pending.token]
+    session[RECEIPT_KEY] = {"donation": donation.id, "code": code, "token": pending.token}
+    return redirect(url_for("donations.receipt"), code=303)
+
+
+def _already_consented(pending: storage.PendingUpload):
+    """The same receipt as the request that won (same donation, same code); None if none holds the preview."""
+    donation = operations.consented_donation(pending.token)
+    if donation is None:
+        return None
+    if pending.withdrawal_code and donation.withdrawal_digest == code_digest(pending.withdrawal_code):
+        return _show_receipt(pending, donation, pending.withdrawal_code)
+    storage.discard_pending(pending.token)
+    return render_template("donations/already_given.html"), 409
 
 
 def _commit_donation(donation: Donation) -> None:
@@ -161,13 +193,8 @@ def receipt():
                            donation=db.session.get(Donation, held["donation"]))
 
 
-def _failed_withdrawal(response) -> bool:
-    """Only wrong codes count towards the throttle."""
-    return response.status_code != 200
-
-
 @bp.route("/withdraw", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["WITHDRAWAL_THROTTLE"], methods=["POST"], deduct_when=_failed_withdrawal)
+@withdrawal_attempt
 def withdraw():
     form = WithdrawForm()
     if form.validate_on_submit():

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app
 
+from gwangju_civic import json_input
 from gwangju_civic.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class PendingUpload:
     marks: list[list[Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     images: list[dict[str, Any]] = field(default_factory=list)
+    # Drawn at upload, so every consent request for this preview (a double click, a retry) gives the same code.
+    withdrawal_code: str = ""
     keep_rows: list[int] | None = None
     keep_columns: list[str] | None = None
     expires_at: str = ""
@@ -75,7 +78,7 @@ def save_pending(pending: PendingUpload) -> None:
     folder = pending_dir(pending.token)
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / (PREVIEW + ".tmp")
-    temporary.write_text(json.dumps(asdict(pending), ensure_ascii=False))
+    temporary.write_text(json_input.dumps(asdict(pending)), encoding="utf-8")
     temporary.replace(folder / PREVIEW)
 
 
@@ -83,7 +86,7 @@ def load_pending(token: str) -> PendingUpload | None:
     """The pending upload, or None when it is unknown or expired (an expired one is deleted on sight)."""
     try:
         preview = pending_dir(token) / PREVIEW
-        pending = PendingUpload(**json.loads(preview.read_text()))
+        pending = PendingUpload(**json.loads(preview.read_text(encoding="utf-8")))
     except (ValueError, OSError, TypeError):
         return None
     if pending.expired:
@@ -131,7 +134,7 @@ def keep_pending_file(token: str, filename: str) -> Path:
 def write_kept_json(document: Any) -> tuple[str, int]:
     kept_root().mkdir(parents=True, exist_ok=True)
     filename = secrets.token_urlsafe(18) + ".json"
-    data = json.dumps(document, ensure_ascii=False).encode()
+    data = json_input.dumps(document).encode()
     (kept_root() / filename).write_bytes(data)
     return filename, len(data)
 

@@ -5,23 +5,19 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from gwangju_civic.intake import spool
-from gwangju_civic.intake.services import receive
-from gwangju_civic.submissions import queries
+from gwangju_civic.intake.replay import OUTAGE, replay_spool
 
 intake_cli = AppGroup("intake", help="Citizen intake maintenance.")
 
 
 @intake_cli.command("replay")
 def replay_command() -> None:
-    """File every spooled report, keeping its tracking code; a report is removed from the spool once stored."""
+    """File every spooled report, keeping its tracking code; safe to run while requests or workers replay too."""
     folder = Path(current_app.config["SPOOL_FOLDER"])
-    entries = spool.spooled(folder)
-    for entry in entries:
-        draft = spool.load(entry)
-        if queries.by_tracking_code(draft.tracking_code) is not None:
-            click.echo(f"{draft.tracking_code} was already filed")
-        else:
-            click.echo(f"filed {receive(draft).tracking_code}")
-        spool.discard(entry)
-    click.echo(f"{len(entries)} spooled report(s) filed")
+    try:
+        replayed = replay_spool(folder)
+    except OUTAGE as error:
+        raise click.ClickException(f"the database is still unavailable; spooled reports are kept ({error})") from error
+    for report in replayed:
+        click.echo(f"filed {report.code}" if report.outcome == "filed" else f"{report.code} was already filed")
+    click.echo(f"{len(replayed)} spooled report(s) filed")

@@ -15,7 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from gwangju_civic.models import SubmissionKind
-from gwangju_civic.submissions.photos import PhotoRejected, check_photo
+from gwangju_civic.models.submissions import DESCRIPTION_MAX_LENGTH
+from gwangju_civic.submissions.photos import PhotoRejected, PhotoTooLarge, check_photo
 
 # A generous box around Gwangju Metropolitan City, so a typo'd coordinate is caught.
 GWANGJU_LATITUDE = (34.95, 35.35)
@@ -44,7 +45,8 @@ class SubmissionForm(FlaskForm):
         _l("Description"),
         validators=[
             DataRequired(_l("Describe the problem or idea.")),
-            Length(min=10, max=5000, message=_l("The description must be 10 to 5000 characters long.")),
+            Length(min=10, max=DESCRIPTION_MAX_LENGTH,
+                   message=_l("The description must be 10 to 5000 characters long.")),
         ],
     )
     address = StringField(
@@ -106,6 +108,8 @@ class SubmissionForm(FlaskForm):
                 )
             try:
                 check_photo(data)
+            except PhotoTooLarge as error:
+                raise ValidationError(error.message(upload.filename)) from error
             except PhotoRejected as error:
                 raise ValidationError(
                     _l("%(name)s is not a JPEG, PNG or WebP photo.", name=upload.filename)

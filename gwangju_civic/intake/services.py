@@ -1,13 +1,13 @@
 """Receiving a report: store it first, then do the optional work that may fail without losing it."""
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy.exc import SQLAlchemyError
 
+from gwangju_civic.database import discard_session
 from gwangju_civic.extensions import db
-from gwangju_civic.models import Photo, Submission
+from gwangju_civic.models import Photo, Status, Submission
 from gwangju_civic.routing.service import route_submission
 from gwangju_civic.submissions.operations import SubmissionDraft, create_submission, record_event, send_to_triage
 from gwangju_civic.submissions.photos import strip_and_store
@@ -15,22 +15,47 @@ from gwangju_civic.submissions.photos import strip_and_store
 log = logging.getLogger(__name__)
 
 
-def receive(draft: SubmissionDraft) -> Submission:
+@dataclass(frozen=True)
+class Receipt:
+    """What the resident is told about a stored report: plain values, readable whatever the session's state."""
+
+    tracking_code: str
+    submission_id: int
+
+
+def receive(draft: SubmissionDraft, keep_code: bool = False) -> Receipt:
     """Commit the report before photos and routing run; their failures send it to triage instead.
 
     This is the one service that commits on its own: a report must be durable before any
-    optional step runs, and each step's outcome is committed separately.
+    optional step runs, and each step's outcome is committed separately. Once the report is
+    committed nothing raises: whatever the optional steps do, the resident gets the code.
     """
-    submission = create_submission(draft)
+    submission = create_submission(draft, keep_code=keep_code)
     db.session.commit()
+    receipt = Receipt(submission.tracking_code, submission.id)
     try:
         _attach_photos(submission, draft.photos)
+        db.session.commit()  # the photos are kept even if routing fails next
         _route(submission)
         db.session.commit()
-    except SQLAlchemyError:
-        log.exception("submission %s is stored, but its follow-up steps failed", submission.tracking_code)
-        db.session.rollback()
-    return submission
+    except Exception:
+        log.exception("submission %s is stored, but its follow-up steps failed", receipt.tracking_code)
+        discard_session()
+        _send_to_triage_if_new(receipt, "routing could not be completed")
+    return receipt
+
+
+
+def _send_to_triage_if_new(receipt: Receipt, reason: str) -> None:
+    """Best effort after a failure: a person looks at the stored report; if the database still fails, it stays new."""
+    try:
+        submission = db.session.get(Submission, receipt.submission_id)
+        if submission is not None and submission.status == Status.NEW:
+            send_to_triage(submission, reason)
+            db.session.commit()
+    except Exception as error:
+        log.error("submission %s stays new: %s", receipt.tracking_code, error)
+        discard_session()
 
 
 def _attach_photos(submission: Submission, photos: list[bytes]) -> None:
@@ -43,8 +68,8 @@ def _attach_photos(submission: Submission, photos: list[bytes]) -> None:
             db.session.add(Photo(submission=submission, **asdict(stored)))
         db.session.flush()
     except Exception as error:
+        db.session.rollback()  # first: after a failed flush the submission's attributes cannot be read
         log.exception("photos of %s could not be stored", submission.tracking_code)
-        db.session.rollback()
         for path in written:
             path.unlink(missing_ok=True)
         send_to_triage(submission, f"photos could not be stored ({type(error).__name__})")

@@ -1,14 +1,28 @@
-"""A file spool for reports that arrive while the database is down, replayed when it is back."""
+"""A file spool for reports that arrive while the database is down, replayed when it is back.
+
+Layout of the spool folder, every step an atomic rename:
+  .<code>.partial            being written (never read)
+  <code>/                    waiting to be filed
+  .<code>.claimed-<owner>    being filed by one replay; another replay takes it over only when it is stale
+  .<code>.failed             could not be filed for a reason other than an outage; kept for an operator
+"""
 import json
 import logging
+import os
 import shutil
+import time
+import uuid
 from dataclasses import asdict
 from pathlib import Path
 
+from gwangju_civic.codes import TRACKING_CODE
 from gwangju_civic.models import SubmissionKind
 from gwangju_civic.submissions.operations import SubmissionDraft
 
 log = logging.getLogger(__name__)
+
+CLAIMED = ".claimed-"
+FAILED = ".failed"
 
 
 def spool(draft: SubmissionDraft, folder: Path) -> Path:
@@ -27,9 +41,66 @@ def spool(draft: SubmissionDraft, folder: Path) -> Path:
 
 
 def spooled(folder: Path) -> list[Path]:
+    """The reports waiting to be filed, oldest code first; claimed ones are left to their replay."""
     if not folder.is_dir():
         return []
     return sorted(path for path in folder.iterdir() if path.is_dir() and not path.name.startswith("."))
+
+
+def stale_claims(folder: Path, older_than_seconds: float) -> list[Path]:
+    """Claims not touched for that long: their replay died (a killed worker), so another may take them over."""
+    if not folder.is_dir():
+        return []
+    deadline = time.time() - older_than_seconds
+    return sorted(path for path in folder.glob(f".*{CLAIMED}*") if _modified(path) < deadline)
+
+
+def is_pending(folder: Path) -> bool:
+    """Cheap check for the request hook: is anything waiting or claimed?"""
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name[0] != "." or CLAIMED in entry.name for entry in entries)
+    except FileNotFoundError:
+        return False
+
+
+def holds(folder: Path, code: str) -> bool:
+    """Whether the report with this tracking code is in the spool: waiting, being filed or set aside."""
+    if not TRACKING_CODE.matches(code):
+        return False
+    return (folder / code).is_dir() or any(folder.glob(f".{code}{CLAIMED}*")) or (folder / f".{code}{FAILED}").is_dir()
+
+
+def is_set_aside(folder: Path, code: str) -> bool:
+    """Whether replaying this report failed for a reason other than an outage: staff must file it by hand."""
+    return TRACKING_CODE.matches(code) and (folder / f".{code}{FAILED}").is_dir()
+
+
+def code_of(entry: Path) -> str:
+    return entry.name.removeprefix(".").split(CLAIMED)[0]
+
+
+def claim(entry: Path) -> Path | None:
+    """Take the entry for this replay alone (an atomic rename); None when another replay was first."""
+    claimed = entry.with_name(f".{code_of(entry)}{CLAIMED}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        entry.rename(claimed)
+    except FileNotFoundError:
+        return None
+    os.utime(claimed)  # the claim's age is counted from now
+    return claimed
+
+
+def release(claimed: Path) -> None:
+    """Give the entry back to the spool, for the next replay (the database went away again)."""
+    claimed.rename(claimed.with_name(code_of(claimed)))
+
+
+def set_aside(claimed: Path) -> Path:
+    """Keep an entry that cannot be filed out of the replay loop, without deleting anything."""
+    failed = claimed.with_name(f".{code_of(claimed)}{FAILED}")
+    claimed.rename(failed)
+    return failed
 
 
 def load(entry: Path) -> SubmissionDraft:
@@ -41,3 +112,10 @@ def load(entry: Path) -> SubmissionDraft:
 
 def discard(entry: Path) -> None:
     shutil.rmtree(entry)
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")

@@ -1,4 +1,4 @@
-"""Home page, public list, language switch and stored photos."""
+"""Home page, public list, language switch and stored photos: only what moderation leaves public, masked."""
 from urllib.parse import urlsplit
 
 from flask import (
@@ -11,12 +11,10 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from gwangju_civic.extensions import db
 from gwangju_civic.i18n import LANGUAGE_COOKIE
-from gwangju_civic.models import Status, Submission, SubmissionKind
+from gwangju_civic.models import Status, SubmissionKind
 from gwangju_civic.submissions import queries
 
 bp = Blueprint("main", __name__)
@@ -71,14 +69,17 @@ def public_list():
 
 @bp.route("/submissions/<int:submission_id>")
 def public_detail(submission_id: int):
-    submission = db.session.scalar(
-        select(Submission)
-        .where(Submission.id == submission_id)
-        .options(selectinload(Submission.events), selectinload(Submission.photos))
-    ) or abort(404)
+    submission = queries.public_by_id(submission_id) or abort(404)
     return render_template("main/detail.html", submission=submission)
 
 
 @bp.route("/photos/<path:filename>")
 def photo(filename: str):
-    return send_from_directory(current_app.config["UPLOAD_FOLDER"], filename, max_age=ONE_YEAR)
+    """Only photos of a stored report, neither hidden by moderation (staff see every photo under /admin)."""
+    stored = queries.public_photo(filename) or abort(404)
+    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], stored.filename)
+    # Moderation may hide a photo at any time: caches must ask again (the ETag keeps that cheap).
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    response.cache_control.max_age = None
+    return response

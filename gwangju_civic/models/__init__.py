@@ -13,6 +13,7 @@ from gwangju_civic.models.donations import (
     DonationWithdrawal,
 )
 from gwangju_civic.models.enums import Role, Status, SubmissionKind, Urgency
+from gwangju_civic.models.runtime import JobRun, JobState, RouterActivation
 from gwangju_civic.models.submissions import Photo, Submission, SubmissionEmbedding, SubmissionEvent
 from gwangju_civic.models.taxonomy import Category, Department, PlanPriority, Strategy, TaxonomyRow
 from gwangju_civic.models.users import User
@@ -30,9 +31,12 @@ __all__ = [
     "DonationKind",
     "DonationStatus",
     "DonationWithdrawal",
+    "JobRun",
+    "JobState",
     "Photo",
     "PlanPriority",
     "Role",
+    "RouterActivation",
     "RoutingCorrection",
     "Status",
     "Strategy",

@@ -135,13 +135,15 @@ class Donation(Base):
     consent_version_id: Mapped[int] = mapped_column(sa.ForeignKey("consent_versions.id"), index=True)
     # SHA-256 of the withdrawal code: the donor holds the code, the database cannot give it away.
     withdrawal_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The masked preview consented to: one preview gives at most one donation, however many requests race.
+    consent_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     kind: Mapped[DonationKind] = mapped_column(str_enum(DonationKind))
     description: Mapped[str] = mapped_column(sa.Text)
     columns: Mapped[list[str] | None] = mapped_column(sa.JSON)
     row_count: Mapped[int] = mapped_column(default=0)
     # How many values of each kind were masked, e.g. {"email": 2, "coordinate": 10}: counts, never values.
     masked_counts: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
-    fit_score: Mapped[float | None]
+    fit_score: Mapped[float | None]  # None: not yet checked (check_pending_fits runs outside requests)
     off_topic: Mapped[bool] = mapped_column(default=False)
     status: Mapped[DonationStatus] = mapped_column(
         str_enum(DonationStatus), default=DonationStatus.PENDING_REVIEW

@@ -1,16 +1,33 @@
 """What residents file, the photos they attach, and the append-only trail of what happened to it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gwangju_civic.models.base import Base, str_enum, utcnow
 from gwangju_civic.models.enums import Status, SubmissionKind, Urgency
 from gwangju_civic.models.taxonomy import Category, Department, PlanPriority
 from gwangju_civic.models.users import User
+from gwangju_civic.privacy import public_text
+
+# The longest description a resident may send, and so the longest public copy staff may write.
+DESCRIPTION_MAX_LENGTH = 5000
+# Moderation events that hide or show one public update again; new_value holds the update's event id.
+UPDATE_HIDDEN, UPDATE_SHOWN = "update_hidden", "update_shown"
+
+
+def masked_copy_of(column: str) -> Callable[[DefaultExecutionContext], str | None]:
+    """A column default: the text of `column` in the same INSERT, with personal data masked for public pages."""
+
+    def default(context: DefaultExecutionContext) -> str | None:
+        return public_text(context.get_current_parameters().get(column))
+
+    return default
 
 
 class Submission(Base):
@@ -32,6 +49,12 @@ class Submission(Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     address: Mapped[str | None] = mapped_column(sa.String(300))
+    # What public pages show and search: masked when written, edited by staff when they redact.
+    public_title: Mapped[str] = mapped_column(sa.Text, default=masked_copy_of("title"))
+    public_description: Mapped[str] = mapped_column(sa.Text, default=masked_copy_of("description"))
+    public_address: Mapped[str | None] = mapped_column(sa.Text, default=masked_copy_of("address"))
+    # Moderated away from public pages; the resident's tracking page still shows the status.
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
     is_anonymous: Mapped[bool] = mapped_column(default=False)
@@ -51,6 +74,9 @@ class Submission(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: every UPDATE checks and bumps it, so two staff acting on one page cannot both win.
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+    __mapper_args__ = {"version_id_col": version}
 
     department: Mapped[Department | None] = relationship()
     category: Mapped[Category | None] = relationship()
@@ -65,8 +91,25 @@ class Submission(Base):
     )
 
     @property
+    def hidden_update_ids(self) -> set[int]:
+        """Public updates that moderation took off public pages (and did not show again)."""
+        hidden: set[int] = set()
+        for event in self.events:
+            if event.action == UPDATE_HIDDEN and event.new_value:
+                hidden.add(int(event.new_value))
+            elif event.action == UPDATE_SHOWN and event.new_value:
+                hidden.discard(int(event.new_value))
+        return hidden
+
+    @property
     def public_events(self) -> list[SubmissionEvent]:
-        return [event for event in self.events if event.is_public]
+        """The history public pages show (their messages as `public_message`): public, not hidden by moderation."""
+        hidden = self.hidden_update_ids
+        return [event for event in self.events if event.is_public and event.id not in hidden]
+
+    @property
+    def public_photos(self) -> list[Photo]:
+        return [photo for photo in self.photos if not photo.is_hidden]
 
 
 class SubmissionEmbedding(Base):
@@ -92,6 +135,7 @@ class Photo(Base):
     height: Mapped[int]
     size_bytes: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     submission: Mapped[Submission] = relationship(back_populates="photos")
 
@@ -111,6 +155,8 @@ class SubmissionEvent(Base):
     old_value: Mapped[str | None] = mapped_column(sa.String(200))
     new_value: Mapped[str | None] = mapped_column(sa.String(200))
     message: Mapped[str | None] = mapped_column(sa.Text)
+    # The message as public pages show it, personal data masked (staff updates, status reasons, reopen reasons).
+    public_message: Mapped[str | None] = mapped_column(sa.Text, default=masked_copy_of("message"))
     is_public: Mapped[bool] = mapped_column(default=False)
 
     submission: Mapped[Submission] = relationship(back_populates="events")

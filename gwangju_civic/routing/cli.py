@@ -27,10 +27,32 @@ def train_command(if_missing: bool, activate: bool) -> None:
     examples = training_examples()
     click.echo(f"training on {len(examples)} examples ({sum(e.weight > 1 for e in examples)} corrections)")
     router = Router.train(examples, embedding_model=current_app.config.get("ROUTER_EMBEDDING_MODEL"))
-    path = router.save(_models_dir(), activate=activate)
-    current_app.extensions["router"].reset()
+    path = router.save(_models_dir(), activate=False)
+    if activate:
+        _activate(router.version)
     click.echo(f"saved {path}{' (active)' if activate else ''}")
     click.echo(json.dumps(router.metrics, indent=2, ensure_ascii=False))
+
+
+def _activate(name: str) -> None:
+    """Record the activation in the database: every web and queue worker switches within seconds."""
+    from gwangju_civic.extensions import db
+    from gwangju_civic.routing import activation
+
+    activation.activate(_models_dir(), name, actor="flask router")
+    db.session.commit()
+    current_app.extensions["router"].reset()
+
+
+@router_cli.command("activate")
+@click.argument("version")
+def activate_command(version: str) -> None:
+    """Make VERSION (a folder under the models directory) the router every process uses, without restarts."""
+    try:
+        _activate(version)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"router {version} is active; running processes switch within seconds")
 
 
 @router_cli.command("predict")

@@ -19,9 +19,9 @@ def active_name(models_dir: Path) -> str | None:
     return path.read_text().strip() if path.exists() else None
 
 
-def list_versions(models_dir: Path) -> list[Version]:
-    """Every version folder with readable metadata, newest first."""
-    active = active_name(models_dir)
+def list_versions(models_dir: Path, active: str | None = None) -> list[Version]:
+    """Every version folder with readable metadata, newest first; `active` defaults to models/ACTIVE."""
+    active = active or active_name(models_dir)
     versions = []
     for folder in sorted(models_dir.glob("*/"), reverse=True):
         try:

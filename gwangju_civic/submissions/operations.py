@@ -2,6 +2,7 @@
 import logging
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from gwangju_civic.codes import TRACKING_CODE
@@ -15,8 +16,10 @@ from gwangju_civic.models import (
     SubmissionEvent,
     SubmissionKind,
     Urgency,
+    utcnow,
 )
 from gwangju_civic.submissions.language import detect_language
+from gwangju_civic.submissions.transitions import FINISHED, TRANSITIONS, WorkflowError, refused
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +76,14 @@ def unused_tracking_code(proposed: str) -> str:
     return code
 
 
-def create_submission(draft: SubmissionDraft) -> Submission:
-    """Add the report with status `new` and its first event; photos and routing come after."""
+def create_submission(draft: SubmissionDraft, keep_code: bool = False) -> Submission:
+    """Add the report with status `new` and its first event; photos and routing come after.
+
+    `keep_code` is for a code the resident has already been given (a spooled report): it is kept, and the
+    unique constraint refuses it if the report was filed meanwhile, instead of filing it twice.
+    """
     submission = Submission(
-        tracking_code=unused_tracking_code(draft.tracking_code),
+        tracking_code=draft.tracking_code if keep_code else unused_tracking_code(draft.tracking_code),
         kind=draft.kind,
         title=draft.title.strip(),
         description=draft.description.strip(),
@@ -98,11 +105,25 @@ def create_submission(draft: SubmissionDraft) -> Submission:
 
 def change_status(submission: Submission, status: Status, actor: str, message: str | None = None,
                   public: bool = True, user_id: int | None = None) -> None:
-    if submission.status == status:
+    """The one place a status changes: refuses what TRANSITIONS forbids, keeps the dependent fields true."""
+    old = submission.status
+    if old == status:
         return
-    record_event(submission, actor, "status_changed", field_name="status", old=submission.status.value,
+    if status not in TRANSITIONS[old]:
+        raise refused(old, status)
+    if status == Status.DUPLICATE and submission.duplicate_of is None:
+        raise WorkflowError(_("Use “Mark duplicate” with the original's tracking code to mark a duplicate."))
+    record_event(submission, actor, "status_changed", field_name="status", old=old.value,
                  new=status.value, message=message, public=public, user_id=user_id)
     submission.status = status
+    if old == Status.DUPLICATE and submission.duplicate_of is not None:
+        record_event(submission, actor, "field_changed", field_name="duplicate_of",
+                     old=submission.duplicate_of.tracking_code, user_id=user_id)
+        submission.duplicate_of = None
+    if status == Status.RESOLVED:
+        submission.resolved_at = utcnow()
+    elif status not in FINISHED:
+        submission.resolved_at = None
     db.session.flush()
 
 
@@ -124,12 +145,13 @@ def classify(
     user_id: int | None = None,
 ) -> None:
     """Set who handles the submission and how fast; every changed field is written to the trail."""
-    changes = {
-        "category": (submission.category, category),
-        "department": (submission.department, department),
-        "plan_priority": (submission.plan_priority, plan_priority),
-    }
-    for name, (old, new) in changes.items():
+    Row = Category | Department | PlanPriority
+    changes: list[tuple[str, Row | None, Row]] = [
+        ("category", submission.category, category),
+        ("department", submission.department, department),
+        ("plan_priority", submission.plan_priority, plan_priority),
+    ]
+    for name, old, new in changes:
         if old != new:
             record_event(submission, actor, "field_changed", field_name=name,
                          old=old.code if old else None, new=new.code, user_id=user_id)

@@ -1,6 +1,9 @@
 """How a submission moves: the status workflow and staff actions; each flushes and writes the trail, never commits."""
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from sqlalchemy import select
+
 from gwangju_civic.extensions import db
 from gwangju_civic.models import (
     Category,
@@ -14,26 +17,17 @@ from gwangju_civic.models import (
     utcnow,
 )
 from gwangju_civic.submissions.operations import change_status, classify, record_event
+from gwangju_civic.submissions.transitions import (
+    NEEDS_REASON,
+    OPEN_STATUSES,
+    TRANSITIONS,
+    ChangedMeanwhile,
+    WorkflowError,
+    refused,
+)
 
-TRANSITIONS: dict[Status, set[Status]] = {
-    Status.NEW: {Status.ROUTED, Status.NEEDS_TRIAGE, Status.ASSIGNED, Status.REJECTED, Status.DUPLICATE},
-    Status.ROUTED: {Status.NEEDS_TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED,
-                    Status.DUPLICATE},
-    Status.NEEDS_TRIAGE: {Status.ROUTED, Status.ASSIGNED, Status.REJECTED, Status.DUPLICATE},
-    Status.ASSIGNED: {Status.IN_PROGRESS, Status.RESOLVED, Status.ROUTED, Status.REJECTED, Status.DUPLICATE},
-    Status.IN_PROGRESS: {Status.RESOLVED, Status.ASSIGNED, Status.REJECTED, Status.DUPLICATE},
-    Status.RESOLVED: {Status.CLOSED, Status.IN_PROGRESS},
-    Status.CLOSED: set(),
-    Status.REJECTED: {Status.NEEDS_TRIAGE},
-    Status.DUPLICATE: {Status.NEEDS_TRIAGE},
-}
-NEEDS_REASON = {Status.REJECTED, Status.DUPLICATE}
-OPEN_STATUSES = (Status.NEW, Status.ROUTED, Status.NEEDS_TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS)
+__all__ = ["NEEDS_REASON", "OPEN_STATUSES", "TRANSITIONS", "ChangedMeanwhile", "Status", "WorkflowError"]
 REOPEN_WINDOW = timedelta(days=30)
-
-
-class WorkflowError(ValueError):
-    """The action is not allowed in the submission's current state; the message says why."""
 
 
 def actor_name(user: User) -> str:
@@ -44,15 +38,19 @@ def _responded(submission: Submission) -> None:
     submission.first_response_at = submission.first_response_at or utcnow()
 
 
+def expect_version(submission: Submission, seen: int | None) -> None:
+    """Act only on what the staff member saw: a page drawn from an older version is refused, theirs kept."""
+    if seen is not None and seen != submission.version:
+        raise ChangedMeanwhile(submission.id)
+
+
 def move(submission: Submission, status: Status, user: User, reason: str | None = None) -> None:
     """Change status along the workflow; rejecting or marking duplicate needs a reason."""
-    if status not in TRANSITIONS[submission.status]:
-        raise WorkflowError(f"cannot go from {submission.status.value} to {status.value}")
+    if status == submission.status:
+        raise refused(submission.status, status)
     if status in NEEDS_REASON and not (reason or "").strip():
-        raise WorkflowError(f"a reason is required to mark a submission {status.value}")
+        raise WorkflowError(_("a reason is required to mark a submission %(status)s", status=status.value))
     change_status(submission, status, actor_name(user), message=reason, public=True, user_id=user.id)
-    if status == Status.RESOLVED:
-        submission.resolved_at = utcnow()
     _responded(submission)
 
 
@@ -92,7 +90,7 @@ def decide_routing(
 
 def assign(submission: Submission, user: User, officer: User) -> None:
     if officer.department_id not in (None, submission.department_id) and not officer.sees_all_departments:
-        raise WorkflowError("the officer belongs to another department")
+        raise WorkflowError(_("the officer belongs to another department"))
     record_event(submission, actor_name(user), "field_changed", field_name="assignee",
                  old=submission.assignee.email if submission.assignee else None, new=officer.email,
                  user_id=user.id)
@@ -117,16 +115,39 @@ def add_note(submission: Submission, user: User, message: str) -> None:
 
 
 def mark_duplicate(submission: Submission, original: Submission, user: User, reason: str) -> None:
-    """Merge into the original: the duplicate's citizen follows the original from now on."""
-    if original.id == submission.id or original.duplicate_of_id == submission.id:
-        raise WorkflowError("a submission cannot be a duplicate of itself")
-    while original.duplicate_of is not None:
-        original = original.duplicate_of
-    submission.duplicate_of = original
+    """Merge into the original's root: this citizen, and any who followed this one, follow the root from now on."""
+    if submission.status == Status.DUPLICATE:
+        raise WorkflowError(_("This submission is already a duplicate; reopen it first."))
+    root = chain_root(original, submission)
+    followers = db.session.scalars(select(Submission).where(Submission.duplicate_of_id == submission.id,
+                                                            Submission.status == Status.DUPLICATE)).all()
+    submission.duplicate_of = root
     move(submission, Status.DUPLICATE, user, reason=reason)
-    record_event(original, actor_name(user), "duplicate_merged", new=submission.tracking_code,
+    for follower in followers:
+        record_event(follower, actor_name(user), "field_changed", field_name="duplicate_of",
+                     old=submission.tracking_code, new=root.tracking_code, user_id=user.id)
+        follower.duplicate_of = root
+    record_event(root, actor_name(user), "duplicate_merged", new=submission.tracking_code,
                  message=f"{submission.title}")
     db.session.flush()
+
+
+def chain_root(original: Submission, submission: Submission) -> Submission:
+    """The report at the end of the original's duplicate chain; refused if it leads back to `submission`."""
+    if original.id == submission.id:
+        raise WorkflowError(_("A submission cannot be a duplicate of itself."))
+    seen = {original.id}
+    root = original
+    while root.duplicate_of is not None:
+        root = root.duplicate_of
+        if root.id == submission.id:
+            raise WorkflowError(_("%(code)s already follows this submission: that would make a circle of "
+                                  "duplicates.", code=original.tracking_code))
+        if root.id in seen:
+            raise WorkflowError(_("The duplicates of %(code)s form a loop; ask an administrator to untangle them.",
+                                  code=original.tracking_code))
+        seen.add(root.id)
+    return root
 
 
 def can_reopen(submission: Submission) -> bool:
@@ -140,9 +161,7 @@ def can_reopen(submission: Submission) -> bool:
 def reopen(submission: Submission, reason: str) -> None:
     """The citizen disagrees that it is fixed: back to the department, within 30 days of resolution."""
     if not can_reopen(submission):
-        raise WorkflowError("only a submission resolved in the last 30 days can be reopened")
+        raise WorkflowError(_("only a submission resolved in the last 30 days can be reopened"))
     if not reason.strip():
-        raise WorkflowError("a reason is required to reopen")
+        raise WorkflowError(_("a reason is required to reopen"))
     change_status(submission, Status.IN_PROGRESS, "citizen", message=reason.strip(), public=True)
-    submission.resolved_at = None
-    db.session.flush()

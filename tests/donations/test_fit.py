@@ -1,4 +1,4 @@
-"""Fit check with the routing component's real encoder: off-topic donations are flagged for review."""
+"""Fit check with the routing component's real encoder, outside requests: off-topic donations are flagged."""
 import pytest
 from sqlalchemy import select
 
@@ -30,22 +30,43 @@ def test_the_score_is_the_best_cosine_over_the_campaign_languages(app):
 
 
 @pytest.mark.app_config(DONATION_FIT_THRESHOLD=0.25)
-def test_consenting_scores_the_donation_and_staff_see_off_topic_ones(app, client, auth, donor, make_campaign):
+def test_consent_stores_the_donation_unchecked_and_the_fit_check_scores_it_later(app, client, auth, donor,
+                                                                                 make_campaign):
     on_topic = stored_donation(app, donor, make_campaign, "Noise readings from my balcony, every night for a week.")
     off_topic = stored_donation(app, donor, make_campaign, "My grocery shopping list and a cake recipe.")
-    with app.app_context():
-        scores = {d.id: (d.fit_score, d.off_topic) for d in db.session.scalars(select(Donation))}
+    with app.app_context():  # no model loads in the resident's request: nothing is scored yet
+        assert [(d.fit_score, d.off_topic) for d in db.session.scalars(select(Donation))] == [(None, False)] * 2
         campaign_id = db.session.get(Donation, off_topic).campaign_id
+    auth.login("admin")
+    assert "not yet checked" in client.get(f"/admin/campaigns/{campaign_id}/donations/{off_topic}").text
+    assert "not yet checked" in client.get(f"/admin/campaigns/{campaign_id}", query_string={"status": ""}).text
+
+    with app.app_context():
+        run = fit.check_pending_fits()
+        db.session.commit()
+        assert (run.checked, run.failed) == (2, 0)
+        scores = {d.id: (d.fit_score, d.off_topic) for d in db.session.scalars(select(Donation))}
+        assert fit.check_pending_fits() == fit.FitRun(0, 0)  # idempotent: nothing left to check
     assert scores[on_topic][0] > scores[off_topic][0]
     assert scores[on_topic][1] is False and scores[off_topic][1] is True
-    auth.login("admin")
-    page = client.get(f"/admin/campaigns/{campaign_id}", query_string={"off_topic": "1"}).get_data(as_text=True)
-    assert "off-topic" in page and "grocery" in page
+    page = client.get(f"/admin/campaigns/{campaign_id}", query_string={"off_topic": "1"}).text
+    assert "off-topic" in page and "grocery" in page and "not yet checked" not in page
+
+
+def test_flask_donations_fit_check_scores_unchecked_donations(app, donor, make_campaign, runner):
+    donation_id = stored_donation(app, donor, make_campaign, "Noise readings from my balcony, every night.")
+    result = runner.invoke(args=["donations", "fit-check"])
+    assert result.exit_code == 0 and "1 donation(s) checked, 0 failed" in result.output
+    with app.app_context():
+        assert db.session.get(Donation, donation_id).fit_score is not None
+    assert "0 donation(s) checked, 0 failed" in runner.invoke(args=["donations", "fit-check"]).output
 
 
 @pytest.mark.app_config(ROUTER_EMBEDDING_MODEL="/nonexistent/sentence-model")
-def test_a_failing_encoder_leaves_the_donation_unscored_and_kept(app, donor, make_campaign, caplog):
+def test_a_failing_encoder_leaves_the_donation_unscored_and_kept(app, donor, make_campaign, runner, caplog):
     donation_id = stored_donation(app, donor, make_campaign, "Night-time noise meter readings near my home.")
+    result = runner.invoke(args=["donations", "fit-check"])
+    assert result.exit_code == 1 and "0 donation(s) checked, 1 failed" in result.output
     with app.app_context():
         donation = db.session.get(Donation, donation_id)
         assert donation is not None

@@ -52,6 +52,10 @@ UPLOAD_ERRORS = [
      "Row 1: “measured_at” should be a date and time (YYYY-MM-DDTHH:MM), not “yesterday”."),
     (True, (HEADER + "2026-11-01T22:10,,35.146,126.923,\n").encode(), "Row 1: “noise_db” is empty."),
     (True, (HEADER + ROW * 4).encode(), "The file has more than 3 rows."),
+    (True, (HEADER + "2026-11-01T22:10,NaN,35.146,126.923,\n").encode(),
+     "Row 1: “noise_db” should be a number, not “NaN”."),  # JSON cannot write NaN: the export would be invalid
+    (True, (HEADER + "2026-11-01T22:10,68.5,inf,126.923,\n").encode(),
+     "Row 1: “latitude” should be a number, not “inf”."),
 ]
 
 
@@ -212,6 +216,8 @@ TYPE_CASES = [
     ("integer", "42", 42), ("integer", 42, 42), ("integer", "4.5", "should be a whole number, not “4.5”"),
     ("integer", True, "should be a whole number, not “True”"),
     ("number", "68.5", 68.5), ("number", 61, 61), ("number", "loud", "should be a number, not “loud”"),
+    ("number", "nan", "should be a number, not “nan”"), ("number", "-Infinity", "should be a number, not “-Infinity”"),
+    ("integer", "9" * 5000, f"should be a whole number, not “{'9' * 40}”"),
     ("boolean", "yes", True), ("boolean", "아니오", False), ("boolean", False, False),
     ("boolean", "maybe", "should be yes or no, not “maybe”"),
     ("date", "2026-11-01", "2026-11-01"), ("date", "01/11/2026", "should be a date (YYYY-MM-DD), not “01/11/2026”"),
@@ -222,7 +228,8 @@ TYPE_CASES = [
 
 @pytest.mark.parametrize(("field_type", "value", "expected"), TYPE_CASES)
 def test_values_are_converted_to_the_schema_type_or_refused(app, field_type, value, expected):
-    from gwangju_civic.donations.parsing import DonationFileError, Table, apply_schema
+    from gwangju_civic.donations.schema import apply_schema
+    from gwangju_civic.donations.tables import DonationFileError, Table
 
     schema = [{"name": "v", "type": field_type, "required": True}]
     with app.test_request_context(headers={"Cookie": "lang=en"}):
@@ -235,7 +242,8 @@ def test_values_are_converted_to_the_schema_type_or_refused(app, field_type, val
 
 
 def test_an_optional_column_may_be_missing_or_empty(app):
-    from gwangju_civic.donations.parsing import Table, apply_schema
+    from gwangju_civic.donations.schema import apply_schema
+    from gwangju_civic.donations.tables import Table
 
     schema = [{"name": "a", "type": "integer", "required": True}, {"name": "b", "type": "string", "required": False}]
     with app.test_request_context():

@@ -1,14 +1,17 @@
 """Photo uploads: checked by content, stripped of EXIF and GPS, stored under random names, size-limited."""
 import io
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import ExifTags, Image
 from sqlalchemy import func, select
 
 from gwangju_civic.extensions import db
 from gwangju_civic.models import Photo, Submission
+from gwangju_civic.submissions import photos
 from tests.factories import form_data, image_bytes
 
 ELF_EXECUTABLE = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
@@ -96,3 +99,59 @@ def test_an_oversized_upload_gets_the_413_page(client, app):
     assert "The upload is too large." in response.text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+def png_of_zeros(width: int, height: int) -> bytes:
+    """A valid, fully transparent RGBA PNG: tiny as a file, width × height × 4 bytes once decoded."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor, row = zlib.compressobj(9), bytes(1 + width * 4)
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_a_7000_by_7000_png_is_refused_before_it_is_decoded(client, app):
+    """Three of these cost +650 MB and 24 s per worker under the old 50-megapixel cap."""
+    big = png_of_zeros(7000, 7000)
+    assert len(big) < 300_000
+    response = upload(client, (big, "big.png"))
+    assert response.status_code == 400
+    assert "big.png is 7000 × 7000 pixels; images may have at most 25 megapixels." in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+@pytest.mark.app_config(MAX_PHOTO_PIXELS=10_000)
+def test_the_pixel_cap_is_configured(client):
+    assert upload(client, (image_bytes("PNG", size=(100, 100)), "ok.png")).status_code == 302
+    response = upload(client, (image_bytes("PNG", size=(101, 100)), "wide.png"))
+    assert response.status_code == 400
+    assert "wide.png is 101 × 100 pixels; images may have at most 0.01 megapixels." in response.text
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_large_rotated_photo_is_stored_upright_within_the_stored_size_and_without_metadata(client, app, fmt):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "TestCam"
+    exif[ExifTags.Base.Orientation] = 6  # the camera was turned: show it rotated a quarter turn
+    original = io.BytesIO()
+    Image.new("RGB", (3000, 1000), (200, 40, 40)).save(original, format=fmt, exif=exif)
+    assert upload(client, (original.getvalue(), f"turned.{fmt.lower()}")).status_code == 302
+    [photo] = stored_photos(app)
+    assert (photo.width, photo.height) == (853, photos.MAX_SIDE)
+    stored = (Path(app.config["UPLOAD_FOLDER"]) / photo.filename).read_bytes()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (853, photos.MAX_SIDE) and len(image.getexif()) == 0
+    assert b"TestCam" not in stored
+
+
+@pytest.mark.app_config(PHOTO_CONCURRENCY=1)
+def test_image_work_is_bounded_per_process(app):
+    with app.app_context():
+        slots = photos._slots()
+        assert slots is photos._slots()  # one bound for every request of this app
+        assert slots.acquire(blocking=False)  # a photo being decoded...
+        assert not slots.acquire(blocking=False)  # ...makes the next one wait its turn
+        slots.release()

@@ -10,20 +10,6 @@ from gwangju_civic.intake import spool
 from gwangju_civic.models import Status, Submission
 from tests.factories import form_data, image_bytes
 
-UNREACHABLE_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
-
-
-@pytest.fixture
-def outage_app(tmp_path):
-    """The same application, but its database server cannot be reached."""
-    from gwangju_civic import create_app
-    from tests.conftest import make_config
-
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=UNREACHABLE_DATABASE))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
 
 def test_pages_that_need_the_database_answer_503(outage_app):
     client = outage_app.test_client()
@@ -84,3 +70,21 @@ def test_a_photo_that_fails_processing_sends_the_stored_report_to_triage(client,
         assert submission.status == Status.NEEDS_TRIAGE
         assert submission.photos == []
         assert any("photos could not be stored" in (event.message or "") for event in submission.events)
+
+
+@pytest.mark.app_config(ROUTER_CONFIDENCE_THRESHOLD=0.3)
+def test_a_report_sent_to_triage_stays_there_when_a_confident_router_runs(client, app, with_router):
+    """The router only decides for new reports: one a person must look at keeps waiting for that person."""
+    Path(app.config["UPLOAD_FOLDER"]).rmdir()
+    Path(app.config["UPLOAD_FOLDER"]).write_text("not a folder")
+    data = form_data(title="Streetlight out", description="The streetlight outside our apartment has been dark "
+                                                           "for a week and the alley is pitch black at night.")
+    data["photos"] = [(io.BytesIO(image_bytes()), "a.jpg")]
+    response = client.post("/report", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        submission = db.session.scalar(select(Submission))
+        assert submission.status == Status.NEEDS_TRIAGE
+        assert submission.department is None and submission.category is None
+        assert submission.routing["category"]["label"] == "streetlight_out"  # the suggestion waits for staff
+        assert [e.new_value for e in submission.events if e.action == "status_changed"] == ["needs_triage"]

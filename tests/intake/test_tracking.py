@@ -27,6 +27,7 @@ def test_tracking_page_shows_history_and_public_updates_only(client, app, make_s
         submission = db.session.scalar(select(Submission).where(Submission.tracking_code == code))
         record_event(submission, "staff", "public_update", message="Crew sent for Tuesday.", public=True)
         record_event(submission, "staff", "note", message="Internal: contractor is slow.")
+        change_status(submission, Status.ROUTED, "staff")
         change_status(submission, Status.IN_PROGRESS, "staff")
         db.session.commit()
     client.set_cookie("lang", "en")
@@ -71,6 +72,7 @@ def test_public_list_filters_and_hides_codes_and_contacts(client, app, make_subm
     idea = make_submission(kind="idea", title="Benches along Gwangju stream", address=None)
     with app.test_request_context():
         submission = db.session.scalar(select(Submission).where(Submission.tracking_code == idea))
+        change_status(submission, Status.ROUTED, "staff")
         change_status(submission, Status.RESOLVED, "staff")
         db.session.commit()
     client.set_cookie("lang", "en")

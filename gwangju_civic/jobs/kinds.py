@@ -1,0 +1,88 @@
+"""The work background jobs do, one idempotent handler per kind, and the periodic look for pending work.
+
+Notifications and digests (the notifications issue) belong here too: register a handler per kind, e.g.
+`@handler("notify")` taking the event id, and submit it where the event is recorded.
+"""
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import exists, select
+
+from gwangju_civic.extensions import db
+from gwangju_civic.jobs.runs import handler, submit
+from gwangju_civic.models import Campaign, Donation
+
+log = logging.getLogger(__name__)
+
+
+@handler("router_retrain")
+def retrain_router(args: dict[str, Any]) -> str:
+    """Train on seeds plus corrections and save a version, not activated; the same data reuses its version."""
+    from gwangju_civic.routing import versions
+    from gwangju_civic.routing.router import Router, data_hash
+    from gwangju_civic.routing.training import training_examples
+
+    models_dir = Path(current_app.config["ROUTER_MODELS_DIR"])
+    examples = training_examples()
+    digest = data_hash(examples)
+    for version in versions.list_versions(models_dir):
+        if version.metadata.get("training_data_sha256") == digest:
+            return version.name  # a worker killed after saving: the version it trained is the result
+    router = Router.train(examples, embedding_model=current_app.config.get("ROUTER_EMBEDDING_MODEL"))
+    return router.save(models_dir, activate=False).name
+
+
+@handler("fit_check")
+def fit_check(args: dict[str, Any]) -> str:
+    """Score donations not yet checked against their campaign (only unscored rows are written)."""
+    from gwangju_civic.donations.fit import check_pending_fits
+
+    run = check_pending_fits()
+    return f"{run.checked} checked, {run.failed} failed"
+
+
+@handler("export_build")
+def export_build(args: dict[str, Any]) -> str:
+    """Build a campaign's open-data ZIP; a run that died after writing it is seen by its export row."""
+    from gwangju_civic.donations.export import build_export
+
+    campaign = db.session.get_one(Campaign, int(args["campaign_id"]))
+    export = build_export(campaign, str(args.get("actor", "worker")))
+    return json.dumps({"export_id": export.id, "rows": export.row_count})
+
+
+@handler("preview_purge")
+def purge_previews(args: dict[str, Any]) -> str:
+    """Delete unconsented donation previews past their time to live."""
+    from gwangju_civic.donations import storage
+
+    return f"{storage.purge_expired()} purged"
+
+
+@handler("spool_replay")
+def replay_spool(args: dict[str, Any]) -> str:
+    """File reports spooled while the database was down, under the codes residents were given."""
+    from gwangju_civic.intake.replay import replay_spool as replay
+
+    return f"{len(replay(Path(current_app.config['SPOOL_FOLDER'])))} filed"
+
+
+def submit_pending_work() -> list[str]:
+    """Queue the kinds that have work waiting in the domain; each check is one cheap query or directory scan."""
+    from gwangju_civic.donations import storage
+    from gwangju_civic.intake import spool
+
+    pending = []
+    if db.session.scalar(select(exists().where(Donation.fit_score.is_(None)))):
+        pending.append("fit_check")
+    if spool.is_pending(Path(current_app.config["SPOOL_FOLDER"])):
+        pending.append("spool_replay")
+    previews = storage.pending_root()
+    if previews.is_dir() and any(previews.iterdir()):
+        pending.append("preview_purge")
+    for kind in pending:
+        submit(kind, "pending")
+    return pending

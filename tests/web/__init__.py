@@ -1,0 +1,1 @@
+"""The web surface: headers, throttles, crafted input, the secret key."""
