@@ -60,9 +60,10 @@ postgres:  ## Start the local PostgreSQL cluster if it is not answering
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
 	  echo "PostgreSQL is not answering on 127.0.0.1:5432" >&2; exit 1
 
-bench: setup postgres  ## Print the routing and admin benchmarks' figures
+bench: setup postgres  ## Print the routing, admin and masking benchmarks' figures
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/admin.py
+	$(BIN)/python bench/masking.py
 
 load: setup database router postgres  ## bench/load.py's three runs: embedded, PostgreSQL + Redis, and the fault run
 	$(BIN)/python bench/load.py --setup embedded -n 400 -c 20
