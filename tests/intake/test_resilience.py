@@ -56,15 +56,19 @@ def test_replay_does_not_file_a_report_twice(app, runner, make_submission):
         assert len(db.session.scalars(select(Submission)).all()) == 1
 
 
-def test_a_photo_that_fails_processing_sends_the_stored_report_to_triage(client, app):
-    # An upload folder that is a file cannot hold photos: storing fails after the report is committed.
+def post_with_a_photo_that_cannot_be_stored(client, app, **fields):
+    """An upload folder that is a file cannot hold photos: storing fails after the report is committed."""
     Path(app.config["UPLOAD_FOLDER"]).rmdir()
     Path(app.config["UPLOAD_FOLDER"]).write_text("not a folder")
     client.set_cookie("lang", "en")
-    data = form_data()
+    data = form_data(**fields)
     data["photos"] = [(io.BytesIO(image_bytes()), "a.jpg")]
     response = client.post("/report", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
+
+
+def test_a_photo_that_fails_processing_sends_the_stored_report_to_triage(client, app):
+    post_with_a_photo_that_cannot_be_stored(client, app)
     with app.app_context():
         submission = db.session.scalar(select(Submission))
         assert submission.status == Status.NEEDS_TRIAGE
@@ -75,13 +79,10 @@ def test_a_photo_that_fails_processing_sends_the_stored_report_to_triage(client,
 @pytest.mark.app_config(ROUTER_CONFIDENCE_THRESHOLD=0.3)
 def test_a_report_sent_to_triage_stays_there_when_a_confident_router_runs(client, app, with_router):
     """The router only decides for new reports: one a person must look at keeps waiting for that person."""
-    Path(app.config["UPLOAD_FOLDER"]).rmdir()
-    Path(app.config["UPLOAD_FOLDER"]).write_text("not a folder")
-    data = form_data(title="Streetlight out", description="The streetlight outside our apartment has been dark "
-                                                           "for a week and the alley is pitch black at night.")
-    data["photos"] = [(io.BytesIO(image_bytes()), "a.jpg")]
-    response = client.post("/report", data=data, content_type="multipart/form-data")
-    assert response.status_code == 302
+    post_with_a_photo_that_cannot_be_stored(
+        client, app, title="Streetlight out",
+        description="The streetlight outside our apartment has been dark for a week and the alley is pitch black "
+                    "at night.")
     with app.app_context():
         submission = db.session.scalar(select(Submission))
         assert submission.status == Status.NEEDS_TRIAGE
