@@ -37,11 +37,12 @@ def register_security(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from gwangju_civic import database, i18n, jobs  # noqa: F401  (database: SQLite pragmas on connect)
+    from gwangju_civic import database, i18n, jobs
     from gwangju_civic.extensions import csrf, db, limiter, login_manager, migrate
     from gwangju_civic.routing import service as routing_service
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -1,17 +1,23 @@
 """Database plumbing: SQLite settings for several processes writing one file, and resetting a failed session."""
-import sqlite3
 from typing import Any
 
-from sqlalchemy import Engine, event
+from flask import Flask
+from sqlalchemy import event
+
+from gwangju_civic.extensions import db
 
 BUSY_TIMEOUT_MS = 30_000
 
 
-@event.listens_for(Engine, "connect")
+def init_app(app: Flask) -> None:
+    """On SQLite, every connection of this app's engine gets WAL and the busy timeout (call after db.init_app)."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """WAL lets readers go on while one process writes; the busy timeout makes writers wait instead of failing."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -22,8 +28,6 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 def discard_session() -> None:
     """Roll back what a failed step started; when the connection is gone, drop the session (the next use reconnects)."""
-    from gwangju_civic.extensions import db
-
     try:
         db.session.rollback()
     except Exception:
