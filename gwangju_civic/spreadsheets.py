@@ -1,4 +1,4 @@
-"""CSV cells that spreadsheet programs will not run as formulas (CSV injection)."""
+"""CSV cells that spreadsheets will not run as formulas (CSV injection), and the mark that makes them read UTF-8."""
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -13,3 +13,7 @@ def safe_cell(value: Any) -> Any:
     except ValueError:
         return "'" + value
     return value
+
+
+# Korean Excel and Hancell read a CSV as the legacy code page (CP949) unless it starts with this mark.
+BOM = "\ufeff"

@@ -50,3 +50,25 @@ def test_upgrade_downgrade_upgrade_matches_models(fresh_database_url, tmp_path):
         upgrade()
         assert schema_differences() == []
         db.engine.dispose()
+
+
+def test_reports_pinned_before_districts_get_theirs(fresh_database_url, tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": fresh_database_url,
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    columns = ("tracking_code, kind, title, description, language, public_title, public_description, "
+               "is_anonymous, status, created_at, updated_at, latitude, longitude")
+    with app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as connection:
+            for code, latitude, longitude in (("GJ-CITY-HALL", 35.1600, 126.8526), ("GJ-SEOUL-0001", 37.5663, 126.9779),
+                                              ("GJ-NO-POINT1", None, None)):
+                connection.execute(sa.text(
+                    f"INSERT INTO submissions ({columns}) VALUES (:code, 'problem', 't', 'd', 'ko', 't', 'd', "
+                    ":no, 'new', :now, :now, :latitude, :longitude)"),
+                    {"code": code, "no": False, "now": "2026-01-01 00:00:00+00:00", "latitude": latitude,
+                     "longitude": longitude})
+        upgrade()
+        with db.engine.connect() as connection:
+            found = dict(connection.execute(sa.text("SELECT tracking_code, district_code FROM submissions")).all())
+        assert found == {"GJ-CITY-HALL": "29140", "GJ-SEOUL-0001": None, "GJ-NO-POINT1": None}
+        db.engine.dispose()

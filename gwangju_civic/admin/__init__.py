@@ -12,4 +12,4 @@ def inject_now() -> dict:
     return {"now": utcnow()}
 
 
-from gwangju_civic.admin import dashboard, detail, export, moderation, queue, router_admin  # noqa: E402,F401
+from gwangju_civic.admin import dashboard, detail, export, moderation, names, queue, router_admin  # noqa: E402,F401

@@ -2,10 +2,11 @@
 from flask import render_template
 
 from gwangju_civic.admin import bp, lookups
-from gwangju_civic.admin.access import staff_required
+from gwangju_civic.admin.access import scoped, staff_required
 from gwangju_civic.admin.stats import dashboard_figures
 from gwangju_civic.i18n import current_language
 from gwangju_civic.labels import STATUS_LABELS, URGENCY_LABELS
+from gwangju_civic.maps.stats import open_per_district
 from gwangju_civic.models import Status, Urgency
 
 
@@ -13,6 +14,7 @@ from gwangju_civic.models import Status, Urgency
 @staff_required()
 def dashboard():
     figures = dashboard_figures()
+    district_load, without_district = open_per_district(scoped)
     locale = current_language()
     departments = {d.code: d.name(locale) for d in lookups.departments()}
     agreement = [
@@ -32,4 +34,6 @@ def dashboard():
         response_times=[(departments.get(t.department, t.department), t.first_response_hours, t.resolution_hours)
                         for t in figures["response_times"]],
         agreement=agreement,
+        district_load=district_load,
+        without_district=without_district,
     )

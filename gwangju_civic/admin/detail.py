@@ -17,10 +17,12 @@ from gwangju_civic.admin.forms import (
     RoutingForm,
     StatusForm,
 )
+from gwangju_civic.admin.names import role_name
 from gwangju_civic.codes import TRACKING_CODE
 from gwangju_civic.extensions import db
 from gwangju_civic.i18n import current_language
 from gwangju_civic.models import Category, Department, PlanPriority, Role, Status, Urgency, User
+from gwangju_civic.notifications import operations as notification_operations
 from gwangju_civic.submissions import queries, workflow
 
 T = TypeVar("T")
@@ -48,7 +50,7 @@ def _routing_form(submission) -> RoutingForm:
 def _assign_form(submission) -> AssignForm:
     form = AssignForm()
     form.officer.choices = [
-        SelectChoice(str(u.id), f"{u.name} ({u.role.value})") for u in lookups.officers(submission.department_id)
+        SelectChoice(str(u.id), f"{u.name} ({role_name(u.role)})") for u in lookups.officers(submission.department_id)
     ]
     return form
 
@@ -72,6 +74,7 @@ def detail_page(submission) -> str:
         duplicate_form=DuplicateForm(),
         action_form=ActionForm(),
         can_route=current_user.role in ROUTERS,
+        messages=notification_operations.messages_for(submission),
     )
 
 

@@ -30,9 +30,11 @@ class QueueFilters:
     urgency: str = ""
     plan_priority: str = ""
     kind: str = ""
+    district: str = ""
     date_from: str = ""
     date_to: str = ""
     q: str = ""
+    sort: str = ""  # "" triage order; "supporters": most "me too" first
 
     @classmethod
     def from_args(cls, args: MultiDict) -> "QueueFilters":
@@ -67,6 +69,8 @@ def filtered(filters: QueueFilters, user=None) -> Select[tuple[Submission]]:
         query = query.where(Submission.urgency == Urgency(filters.urgency))
     if filters.kind in SubmissionKind.__members__.values():
         query = query.where(Submission.kind == SubmissionKind(filters.kind))
+    if filters.district:
+        query = query.where(Submission.district_code == filters.district)
     if start := _day(filters.date_from):
         query = query.where(Submission.created_at >= start)
     if end := _day(filters.date_to):
@@ -88,3 +92,10 @@ def triage_order(query: Select) -> Select:
         Submission.created_at.asc(),
         Submission.id.asc(),
     )
+
+
+def queue_order(query: Select, sort: str) -> Select:
+    """The order staff picked: most supported first (then triage order), or the triage order."""
+    if sort == "supporters":
+        query = query.order_by(Submission.supporter_count.desc())
+    return triage_order(query)

@@ -4,8 +4,9 @@ from sqlalchemy.orm import selectinload
 
 from gwangju_civic.admin import bp, lookups
 from gwangju_civic.admin.access import staff_required
-from gwangju_civic.admin.queries import QueueFilters, filtered, triage_order
+from gwangju_civic.admin.queries import QueueFilters, filtered, queue_order
 from gwangju_civic.extensions import db
+from gwangju_civic.geo.districts import districts
 from gwangju_civic.models import Status, Submission, SubmissionKind, Urgency
 
 
@@ -19,7 +20,7 @@ def index():
 @staff_required()
 def queue():
     filters = QueueFilters.from_args(request.args)
-    query = triage_order(filtered(filters)).options(
+    query = queue_order(filtered(filters), filters.sort).options(
         selectinload(Submission.category), selectinload(Submission.department),
         selectinload(Submission.assignee),
     )
@@ -34,4 +35,5 @@ def queue():
         statuses=list(Status),
         urgencies=list(Urgency),
         kinds=list(SubmissionKind),
+        districts=districts(),
     )

@@ -13,7 +13,8 @@ from gwangju_civic.admin.forms import ActionForm
 from gwangju_civic.extensions import db
 from gwangju_civic.jobs import runs
 from gwangju_civic.models import JobRun
-from gwangju_civic.routing import activation, versions
+from gwangju_civic.routing import activation, precision, versions
+from gwangju_civic.routing.display import display_percent
 
 log = logging.getLogger(__name__)
 RETRAIN = "router_retrain"
@@ -28,8 +29,19 @@ def _models_dir() -> Path:
 def router():
     active = activation.active_version(_models_dir())
     job = db.session.scalar(select(JobRun).where(JobRun.kind == RETRAIN).order_by(JobRun.id.desc()).limit(1))
+    overall, per_department = precision.overview()
+    config = current_app.config
     return render_template("admin/router.html", versions=versions.list_versions(_models_dir(), active), job=job,
-                           form=ActionForm())
+                           form=ActionForm(), overall=overall, per_department=per_department,
+                           pause_precision=config["ROUTER_PAUSE_PRECISION"],
+                           pause_min_labels=config["ROUTER_PAUSE_MIN_LABELS"],
+                           precision_days=config["ROUTER_PRECISION_DAYS"])
+
+
+@bp.app_template_filter("percent")
+def percent(probability: float | None) -> str:
+    """A probability as staff see it: never 100% unless it is exactly 1."""
+    return display_percent(probability)
 
 
 @bp.route("/router/retrain", methods=["POST"])

@@ -1,5 +1,4 @@
 """Possible duplicates: submissions whose text means the same, boosted when they are close on the map."""
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -8,11 +7,14 @@ from sqlalchemy import and_, or_, select
 
 from gwangju_civic.admin.access import scoped
 from gwangju_civic.extensions import db
+from gwangju_civic.geo.distance import distance_m
 from gwangju_civic.models import Status, Submission, SubmissionEmbedding
+from gwangju_civic.routing.similarity import current_similarity
 
 CANDIDATE_WINDOW = timedelta(days=90)
 MAX_CANDIDATES = 2000
-MIN_SIMILARITY = 0.55
+# On the similarity component's scale (about the human 0–5 judgement / 5): 2/5 is "not the same, shares details".
+MIN_SIMILARITY = 0.4
 NEARBY_METRES = 300.0
 
 
@@ -35,25 +37,11 @@ def _plausible(similarity: float, distance: float | None) -> bool:
     return similarity >= MIN_SIMILARITY or (distance is not None and distance <= NEARBY_METRES / 3)
 
 
-def _vector(data: bytes) -> np.ndarray:
-    return np.frombuffer(data, dtype=np.float32)
-
-
-def distance_m(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> float | None:
-    """Great-circle distance in metres between two (latitude, longitude) points, when both are known."""
-    (lat1, lon1), (lat2, lon2) = a, b
-    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
-        return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
-def _own_vector(submission: Submission) -> np.ndarray | None:
-    data = db.session.scalar(
-        select(SubmissionEmbedding.vector).where(SubmissionEmbedding.submission_id == submission.id)
-    )
-    return None if data is None else _vector(data)
+def _own_vector(submission: Submission, version: str) -> np.ndarray | None:
+    """This submission's stored vector when it is of the current version (another version is re-embedded)."""
+    data = db.session.scalar(select(SubmissionEmbedding.vector).where(
+        SubmissionEmbedding.submission_id == submission.id, SubmissionEmbedding.model_version == version))
+    return None if data is None else np.frombuffer(data, dtype=np.float32)
 
 
 def _same_category_or_nearby(submission: Submission):
@@ -69,17 +57,24 @@ def _same_category_or_nearby(submission: Submission):
 
 
 def similar_submissions(submission: Submission, limit: int = 5) -> list[Similar]:
-    """Recent visible submissions in the same category or nearby that may report the same thing, best first."""
-    target = _own_vector(submission)
-    if target is None:
+    """Recent visible submissions in the same category or nearby that may report the same thing, best first.
+
+    Vectors are written by a background job: until this submission has one of the current version the list is
+    empty, and candidates without one (not yet embedded, or by another encoder) are left out, never compared.
+    """
+    component = current_similarity(wait=False)
+    target = None if component is None else _own_vector(submission, component.version)
+    if component is None or target is None:
         return []
     query = (
-        scoped(select(Submission.id, SubmissionEmbedding.vector, Submission.latitude, Submission.longitude))
+        scoped(select(Submission.id, Submission.title, Submission.description, SubmissionEmbedding.vector,
+                      Submission.latitude, Submission.longitude))
         .join(SubmissionEmbedding, SubmissionEmbedding.submission_id == Submission.id)
         .where(
             Submission.id != submission.id,
             Submission.status != Status.DUPLICATE,
             Submission.created_at >= submission.created_at - CANDIDATE_WINDOW,
+            SubmissionEmbedding.model_version == component.version,
         )
         .order_by(Submission.created_at.desc())
         .limit(MAX_CANDIDATES)
@@ -89,7 +84,9 @@ def similar_submissions(submission: Submission, limit: int = 5) -> list[Similar]
     rows = db.session.execute(query).all()
     if not rows:
         return []
-    similarities = np.stack([_vector(row.vector) for row in rows]) @ target
+    similarities = component.score(
+        [f"{submission.title}\n{submission.description}"], [f"{row.title}\n{row.description}" for row in rows],
+        target[None, :], np.stack([np.frombuffer(row.vector, dtype=np.float32) for row in rows]))[0]
     here = (submission.latitude, submission.longitude)
     scored = [
         (row.id, float(similarity), distance_m(here, (row.latitude, row.longitude)))

@@ -9,6 +9,7 @@ from gwangju_civic.auth.devices import known_device, remember_device
 from gwangju_civic.auth.forms import LoginForm
 from gwangju_civic.auth.services import authenticate, end_sessions, user_for_session
 from gwangju_civic.extensions import client_network, db, limiter, login_manager
+from gwangju_civic.i18n import current_language
 from gwangju_civic.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
@@ -54,7 +55,7 @@ def login():
         return redirect(url_for("admin.queue"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data, current_language())
         if user is not None:
             login_user(user)
             db.session.commit()

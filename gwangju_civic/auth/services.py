@@ -32,13 +32,17 @@ def _unknown_user_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, else None (the same answer, and time, whichever is wrong)."""
+def authenticate(email: str, password: str, language: str | None = None) -> User | None:
+    """The active user with this e-mail and password, else None (the same answer, and time, whichever is wrong).
+
+    `language`, the page's language, is kept for the e-mails staff receive.
+    """
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     password_ok = check_password_hash(user.password_hash if user is not None else _unknown_user_hash(), password)
     if user is None or not user.active or not password_ok:
         return None
     user.last_login_at = utcnow()
+    user.language = language or user.language
     return user
 
 

@@ -1,28 +1,99 @@
-"""The open-data ZIP of a campaign: merged data (CSV and JSON), images, a datasheet and datapackage.json."""
+"""The open-data ZIP of a campaign: merged data (CSV and JSON), images, a datasheet and datapackage.json.
+
+Built by the `export_build` background job, one per campaign at a time, never inside a web request.
+"""
 import csv
 import io
+import json
 import logging
 import math
+import re
+import secrets
 import zipfile
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import exists, select
 
 from gwangju_civic import json_input
 from gwangju_civic.donations import queries, storage
 from gwangju_civic.donations.campaigns import LICENCES
 from gwangju_civic.extensions import db
-from gwangju_civic.models import Campaign, Donation, DonationExport, DonationKind, utcnow
+from gwangju_civic.jobs import runs
+from gwangju_civic.models import Campaign, Donation, DonationExport, DonationKind, DonationStatus, JobRun, utcnow
 from gwangju_civic.spreadsheets import safe_cell
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+JOB = "export_build"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+NOTHING_TO_EXPORT = "there are no accepted donations to export"
+CHANGED_DURING_BUILD = "a donation was withdrawn or rejected while the export was built"
 
 
 class ExportError(ValueError):
-    """Nothing to export; the message says why."""
+    """Nothing to export, or the donations changed during the build; the message says why."""
+
+
+def job_key(campaign: Campaign) -> str:
+    return f"campaign:{campaign.id}"
+
+
+def has_exportable(campaign: Campaign) -> bool:
+    """One cheap query, so staff learn at once that there is nothing to export rather than from a failed job."""
+    return bool(db.session.scalar(select(exists().where(Donation.campaign_id == campaign.id,
+                                                        Donation.status == DonationStatus.ACCEPTED))))
+
+
+def queue_export(campaign: Campaign, actor: str) -> tuple[JobRun, bool]:
+    """Queue the campaign's export job, or return the one already queued or running (False); flushes.
+
+    The token names the ZIP, so a run killed after writing it writes the same file again when it runs again.
+    """
+    run = runs.submit(JOB, job_key(campaign), campaign_id=campaign.id, actor=actor, token=secrets.token_urlsafe(18))
+    return run, runs.submitted_now(run)
+
+
+def latest_job(campaign: Campaign) -> JobRun | None:
+    return db.session.scalar(select(JobRun).where(JobRun.kind == JOB, JobRun.key == job_key(campaign))
+                             .order_by(JobRun.id.desc()).limit(1))
+
+
+def job_export(run: JobRun | None) -> DonationExport | None:
+    """The export a finished job built (its result names it), if it still exists."""
+    try:
+        export_id = int(json.loads(run.result or "")["export_id"]) if run is not None else None
+    except (ValueError, KeyError, TypeError):
+        return None
+    return db.session.get(DonationExport, export_id) if export_id is not None else None
+
+
+def settle_stale(campaign: Campaign) -> int:
+    """Mark stale, and delete the ZIP of, every export holding a donation that is no longer accepted; flushes.
+
+    Withdrawal and review mark exports stale as they happen; this also catches an export whose build
+    committed just after a withdrawal had looked for exports to mark, so its ZIP is never handed out.
+    """
+    statuses = dict(db.session.execute(select(Donation.id, Donation.status)
+                                       .where(Donation.campaign_id == campaign.id)).tuples().all())
+    count = 0
+    for export in db.session.scalars(select(DonationExport).where(DonationExport.campaign_id == campaign.id,
+                                                                  DonationExport.stale.is_(False))):
+        gone = [i for i in export.donation_ids if statuses.get(i) != DonationStatus.ACCEPTED]
+        if gone:
+            export.stale = True
+            export.stale_reason = "rejected" if all(i in statuses for i in gone) else "withdrawn"
+            if export.filename:
+                (storage.exports_root() / export.filename).unlink(missing_ok=True)
+                export.filename = None
+            count += 1
+    if count:
+        db.session.flush()
+        log.info("%s export(s) of campaign %s found stale", count, campaign.id)
+    return count
 
 
 def _finite(value: Any) -> Any:
@@ -157,11 +228,38 @@ def datasheet(campaign: Campaign, donations: list[Donation], records: int, image
     return "\n".join(lines) + "\n"
 
 
-def build_export(campaign: Campaign, actor: str) -> DonationExport:
-    """Write the ZIP of the accepted donations to the exports folder and record which donations it holds."""
+def _export_path(campaign: Campaign, token: str | None) -> Path:
+    """`<campaign>-<token>.zip`: the same path for every run of one job; a fresh name without a token."""
+    if token is None or not TOKEN.match(token):
+        token = secrets.token_urlsafe(18)
+    storage.exports_root().mkdir(parents=True, exist_ok=True)
+    return storage.exports_root() / f"{campaign.id}-{token}.zip"
+
+
+def _remove_orphans(campaign: Campaign, keep: Path) -> None:
+    """Delete this campaign's ZIPs (or partial ones) that no export row names: left by a run that died.
+
+    Only one export job per campaign runs at a time, so no other build of this campaign is writing.
+    """
+    named = set(db.session.scalars(select(DonationExport.filename).where(DonationExport.campaign_id == campaign.id,
+                                                                         DonationExport.filename.is_not(None))))
+    for path in storage.exports_root().glob(f"{campaign.id}-*"):
+        if path.name not in named and not path.name.startswith(keep.name):
+            path.unlink(missing_ok=True)
+            log.info("removed orphan export file %s of campaign %s", path.name, campaign.id)
+
+
+def build_export(campaign: Campaign, actor: str, token: str | None = None) -> DonationExport:
+    """Write the ZIP of the accepted donations and record which donations it holds; idempotent per token."""
+    path = _export_path(campaign, token)
+    done = db.session.scalar(select(DonationExport).where(DonationExport.filename == path.name))
+    if done is not None:  # this run's export was already recorded
+        return done
+    settle_stale(campaign)
+    _remove_orphans(campaign, path)
     donations = queries.exportable(campaign)
     if not donations:
-        raise ExportError("there are no accepted donations to export")
+        raise ExportError(NOTHING_TO_EXPORT)
     if campaign.asks == DonationKind.IMAGES:
         columns, records, image_files = image_index(donations)
     else:
@@ -169,8 +267,8 @@ def build_export(campaign: Campaign, actor: str) -> DonationExport:
     created = utcnow().isoformat(timespec="seconds")
     schema = {"fields": [{"name": c, "type": field_type(campaign, c, records)} for c in columns],
               "missingValues": [""]}
-    path = storage.new_export_path()
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    partial = path.with_name(path.name + ".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.csv", csv_text(columns, records))
         archive.writestr("data.json", json_input.dumps(records, indent=1))
         for archive_path, kept in image_files.items():
@@ -178,9 +276,22 @@ def build_export(campaign: Campaign, actor: str) -> DonationExport:
         archive.writestr("README.md", datasheet(campaign, donations, len(records), len(image_files), created))
         archive.writestr("datapackage.json", json_input.dumps(datapackage(campaign, schema, image_files, created),
                                                               indent=2))
+    partial.replace(path)  # a ZIP under its final name is always complete
     export = DonationExport(campaign_id=campaign.id, filename=path.name, donation_ids=[d.id for d in donations],
                             row_count=len(records), size_bytes=path.stat().st_size, created_by=actor)
     db.session.add(export)
     db.session.flush()
+    _check_unchanged(export, path)
     log.info("export %s of campaign %s: %s donations, %s rows", export.id, campaign.id, len(donations), len(records))
     return export
+
+
+def _check_unchanged(export: DonationExport, path: Path) -> None:
+    """After the export row is written, lock its donations: a withdrawal or review that changed one meanwhile
+    fails the build (the job runs again); one that comes later waits for this commit and sees the export."""
+    still = set(db.session.scalars(select(Donation.id).where(Donation.id.in_(export.donation_ids),
+                                                             Donation.status == DonationStatus.ACCEPTED)
+                                   .with_for_update()))
+    if still != set(export.donation_ids):
+        path.unlink(missing_ok=True)
+        raise ExportError(CHANGED_DURING_BUILD)

@@ -1,12 +1,11 @@
-"""Fit check: how close a donation's description (and column names) is to its campaign, by embedding cosine.
+"""Fit check: how close a donation's description (and column names) is to its campaign, by the similarity component.
 
-It loads a sentence encoder, so it never runs in a resident's request: donations are stored "not yet checked".
+It embeds text, so it never runs in a resident's request: donations are stored "not yet checked".
 """
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import select, update
 
@@ -15,15 +14,20 @@ from gwangju_civic.models import Campaign, Donation
 
 log = logging.getLogger(__name__)
 
-Encoder = Callable[[Sequence[str]], np.ndarray]
+Scorer = Callable[[str, Sequence[str]], float]
 
 
-def routing_encoder() -> Encoder:
-    """The routing component's sentence encoder (the bundled all-MiniLM-L6-v2, loaded once per process)."""
-    from gwangju_civic.routing.features import encode
+def routing_encoder() -> Scorer:
+    """The best similarity of a text to any reference text, by the similarity component (loaded once per process)."""
+    from gwangju_civic.routing.similarity import current_similarity
 
-    model = current_app.config.get("ROUTER_EMBEDDING_MODEL")
-    return lambda texts: encode(list(texts), model)
+    def best(text: str, references: Sequence[str]) -> float:
+        component = current_similarity()
+        assert component is not None
+        vectors = component.vectors([text, *references])
+        return float(component.score([text], list(references), vectors[:1], vectors[1:]).max())
+
+    return best
 
 
 def donation_text(description: str, columns: Sequence[str] | None, expected: Sequence[str] = ()) -> str:
@@ -37,17 +41,13 @@ def campaign_texts(campaign: Campaign) -> list[str]:
     return [f"{campaign.title_en}. {campaign.description_en}", f"{campaign.title_ko}. {campaign.description_ko}"]
 
 
-def fit_score(text: str, references: Sequence[str], encode: Encoder) -> float:
-    """Highest cosine similarity between the text and any reference text."""
-    vectors = np.asarray(encode([text, *references]), dtype=np.float64)
-    norms = np.linalg.norm(vectors, axis=1)
-    norms[norms == 0] = 1.0
-    unit = vectors / norms[:, None]
-    return float(np.max(unit[1:] @ unit[0]))
+def fit_score(text: str, references: Sequence[str], encode: Scorer) -> float:
+    """Highest similarity between the text and any reference text (the component's scale, about human score / 5)."""
+    return encode(text, references)
 
 
 def _score(donation_id: int, description: str, columns: Sequence[str] | None, campaign: Campaign,
-           encode: Encoder) -> float | None:
+           encode: Scorer) -> float | None:
     """The donation's fit, or None if the encoder failed (logged: staff review the donation anyway)."""
     expected = [field["name"] for field in campaign.column_schema or []]
     try:

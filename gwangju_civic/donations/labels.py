@@ -43,6 +43,21 @@ def mark_cells(marks: list[list[Any]]) -> set[tuple[int, int]]:
     return {(row, column) for row, column, _kinds in marks}
 
 
+def fully_masked_columns(columns: list[str], rows: list[list[Any]], marks: list[list[Any]]) -> set[str]:
+    """Columns whose every filled cell was masked: nothing useful is left, so the review starts them unticked."""
+    marked = mark_cells(marks)
+    return {
+        name for position, name in enumerate(columns)
+        if any(row[position] not in (None, "") for row in rows)
+        and all((number, position) in marked for number, row in enumerate(rows) if row[position] not in (None, ""))
+    }
+
+
+def campaign_language(locale: str) -> str:
+    """The language campaign text is really in: Korean on Korean pages, English on every other (French too)."""
+    return "ko" if locale == "ko" else "en"
+
+
 def template_helpers() -> dict:
     return {
         "asks_labels": ASKS_LABELS,
@@ -53,5 +68,7 @@ def template_helpers() -> dict:
         "type_labels": TYPE_NAMES,
         "licences": LICENCES,
         "mark_cells": mark_cells,
+        "fully_masked_columns": fully_masked_columns,
+        "campaign_language": campaign_language,
         "human_size": human_size,
     }

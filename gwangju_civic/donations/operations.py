@@ -74,7 +74,7 @@ def prepare_table(campaign: Campaign, description: str, table: Table,
     pending = storage.PendingUpload(
         token=storage.new_token(), campaign_id=campaign.id, kind=campaign.asks.value, description=described.value,
         description_counts=dict(Counter(described.found)), columns=list(table.columns), rows=rows,
-        marks=marks, counts=counts, withdrawal_code=WITHDRAWAL_CODE.new(),
+        marks=marks, counts=counts, withdrawal_code=WITHDRAWAL_CODE.new(), dropped_columns=list(table.dropped),
     )
     storage.save_pending(pending)
     return pending
@@ -199,7 +199,11 @@ def find_by_code(code: str) -> Donation | None:
 
 
 def mark_exports_stale(donation: Donation, reason: str) -> int:
-    """Every export holding the donation is marked stale ("withdrawn" or "rejected") and its ZIP deleted."""
+    """Every export holding the donation is marked stale ("withdrawn" or "rejected") and its ZIP deleted.
+
+    The donation's row is locked first: an export being built waits for it, or is committed before and seen here.
+    """
+    db.session.refresh(donation, with_for_update=True)
     exports = db.session.scalars(
         select(DonationExport).where(DonationExport.campaign_id == donation.campaign_id,
                                      DonationExport.stale.is_(False))

@@ -49,7 +49,9 @@ TYPE_NAMES = {"string": _l("text"), "integer": _l("a whole number"), "number": _
 
 
 def apply_schema(table: Table, schema: list[dict] | None, limits: Limits | None = None) -> Table:
-    """Check the columns against the campaign's schema and convert values; every problem is reported."""
+    """Check the columns against the campaign's schema and convert values; every problem is reported.
+
+    Columns the campaign does not ask for are left out (listed in `dropped`, never kept), not refused."""
     if not schema:
         return table
     expected = [field["name"] for field in schema]
@@ -59,7 +61,7 @@ def apply_schema(table: Table, schema: list[dict] | None, limits: Limits | None 
     problems: list = []
     if missing:
         problems.append(_l("Columns missing: %(names)s.", names=", ".join(missing)))
-    if unexpected:
+    if missing and unexpected:  # a renamed column, most likely: say which names the campaign expects
         problems.append(_l("Columns this campaign does not ask for: %(names)s. Expected: %(expected)s.",
                            names=", ".join(unexpected), expected=", ".join(expected)))
     if problems:
@@ -90,7 +92,7 @@ def apply_schema(table: Table, schema: list[dict] | None, limits: Limits | None 
         more = len(problems) - MAX_REPORTED
         shown = problems[:MAX_REPORTED] + ([_l("…and %(n)s more problems.", n=more)] if more > 0 else [])
         raise DonationFileError(*shown)
-    return Table(columns, rows)
+    return Table(columns, rows, dropped=unexpected)
 
 
 def parse_schema(text: str, max_columns: int | None = None) -> list[dict] | None:

@@ -38,6 +38,7 @@ class PendingUpload:
     withdrawal_code: str = ""
     keep_rows: list[int] | None = None
     keep_columns: list[str] | None = None
+    dropped_columns: list[str] = field(default_factory=list)  # not asked for by the campaign: never kept
     expires_at: str = ""
 
     @property

@@ -22,6 +22,8 @@ class DonationFileError(ValueError):
 class Table:
     columns: list[str]
     rows: list[list[Any]]
+    # Columns the campaign does not ask for, left out of `columns` and `rows` (the donor is told on review).
+    dropped: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
+from gwangju_civic.geo.districts import district_at
 from gwangju_civic.models import SubmissionKind
 from gwangju_civic.models.submissions import DESCRIPTION_MAX_LENGTH
 from gwangju_civic.submissions.photos import PhotoRejected, PhotoTooLarge, check_photo
 
-# A generous box around Gwangju Metropolitan City, so a typo'd coordinate is caught.
-GWANGJU_LATITUDE = (34.95, 35.35)
-GWANGJU_LONGITUDE = (126.60, 127.10)
+OUTSIDE_GWANGJU = _l("This point is outside Gwangju. Move the pin into one of its five districts, "
+                     "or give an address instead.")
 PHONE_PATTERN = r"^(\+82[- ]?|0)\d{1,2}[- ]?\d{3,4}[- ]?\d{4}$"
 
 
@@ -55,11 +55,11 @@ class SubmissionForm(FlaskForm):
     )
     latitude = FloatField(
         _l("Latitude"),
-        validators=[Optional(), NumberRange(*GWANGJU_LATITUDE, message=_l("This point is outside Gwangju."))],
+        validators=[Optional(), NumberRange(-90, 90, message=OUTSIDE_GWANGJU)],
     )
     longitude = FloatField(
         _l("Longitude"),
-        validators=[Optional(), NumberRange(*GWANGJU_LONGITUDE, message=_l("This point is outside Gwangju."))],
+        validators=[Optional(), NumberRange(-180, 180, message=OUTSIDE_GWANGJU)],
     )
     photos = MultipleFileField(_l("Photos (up to 3, JPEG, PNG or WebP)"))
     is_anonymous = BooleanField(_l("Send anonymously (no contact details)"))
@@ -78,6 +78,10 @@ class SubmissionForm(FlaskForm):
         has_latitude, has_longitude = self.latitude.data is not None, self.longitude.data is not None
         if has_latitude != has_longitude and not (self.latitude.errors or self.longitude.errors):
             self.latitude.errors.append(_l("Give both latitude and longitude, or neither."))
+            valid = False
+        elif has_latitude and has_longitude and not (self.latitude.errors or self.longitude.errors) \
+                and district_at(self.latitude.data, self.longitude.data) is None:
+            self.latitude.errors.append(OUTSIDE_GWANGJU)  # the five gu's polygons, not a rectangle
             valid = False
         has_place = (self.address.data or "").strip() or (has_latitude and has_longitude)
         if self.kind.data == SubmissionKind.PROBLEM.value and not has_place and not self.address.errors:

@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -11,13 +11,14 @@ from gwangju_civic.codes import TRACKING_CODE
 from gwangju_civic.database import discard_session
 from gwangju_civic.errors import error_response
 from gwangju_civic.extensions import db
-from gwangju_civic.intake import replay, spool
+from gwangju_civic.i18n import current_language
+from gwangju_civic.intake import nearby, replay, spool
 from gwangju_civic.intake.forms import ReopenForm, SubmissionForm
 from gwangju_civic.intake.services import receive
 from gwangju_civic.models import SubmissionKind
 from gwangju_civic.submissions import queries, workflow
 from gwangju_civic.submissions.operations import SubmissionDraft
-from gwangju_civic.throttles import tracking_code_lookup
+from gwangju_civic.throttles import nearby_lookup, tracking_code_lookup
 
 bp = Blueprint("intake", __name__)
 bp.record_once(lambda state: replay.init_app(state.app))
@@ -59,6 +60,17 @@ def report():
         return error_response(500, _("Your report could not be stored. Please try again in a few minutes."))
     return redirect(url_for("intake.received", code=receipt.tracking_code))
 
+
+
+@bp.route("/report/similar")
+@nearby_lookup
+def similar():
+    """JSON for the report form: open public reports near the pin or alike in meaning, public fields only."""
+    place = nearby.Place.parse(request.args.get("latitude"), request.args.get("longitude"))
+    reports = nearby.nearby_reports(place, request.args.get("text", ""), current_language())
+    response = jsonify({"reports": reports})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/report/received/<code>")

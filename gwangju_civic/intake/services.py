@@ -34,8 +34,9 @@ def receive(draft: SubmissionDraft, keep_code: bool = False) -> Receipt:
     db.session.commit()
     receipt = Receipt(submission.tracking_code, submission.id)
     try:
-        _attach_photos(submission, draft.photos)
-        db.session.commit()  # the photos are kept even if routing fails next
+        if draft.photos:  # an empty step costs no commit
+            _attach_photos(submission, draft.photos)
+            db.session.commit()  # the photos are kept even if routing fails next
         _route(submission)
         db.session.commit()
     except Exception:

@@ -46,11 +46,11 @@ def fit_check(args: dict[str, Any]) -> str:
 
 @handler("export_build")
 def export_build(args: dict[str, Any]) -> str:
-    """Build a campaign's open-data ZIP; a run that died after writing it is seen by its export row."""
+    """Build a campaign's open-data ZIP; every run of one job writes the same file (its token), so no orphan."""
     from gwangju_civic.donations.export import build_export
 
     campaign = db.session.get_one(Campaign, int(args["campaign_id"]))
-    export = build_export(campaign, str(args.get("actor", "worker")))
+    export = build_export(campaign, str(args.get("actor", "worker")), args.get("token"))
     return json.dumps({"export_id": export.id, "rows": export.row_count})
 
 
@@ -62,6 +62,14 @@ def purge_previews(args: dict[str, Any]) -> str:
     return f"{storage.purge_expired()} purged"
 
 
+@handler("embed_submissions")
+def embed_submissions(args: dict[str, Any]) -> str:
+    """Write the similarity embedding of every submission that has none yet, in batches (idempotent)."""
+    from gwangju_civic.routing.similarity import embed_pending
+
+    return f"{embed_pending()} embedded"
+
+
 @handler("spool_replay")
 def replay_spool(args: dict[str, Any]) -> str:
     """File reports spooled while the database was down, under the codes residents were given."""
@@ -70,16 +78,41 @@ def replay_spool(args: dict[str, Any]) -> str:
     return f"{len(replay(Path(current_app.config['SPOOL_FOLDER'])))} filed"
 
 
+@handler("notify")
+def notify(args: dict[str, Any]) -> str:
+    """Deliver one outbox row (args: notification_id), or every due row when none is named."""
+    from gwangju_civic.notifications.delivery import deliver_job
+
+    return deliver_job(args)
+
+
+@handler("digest")
+def digest(args: dict[str, Any]) -> str:
+    """One department's 09:00 digest (args: department, day), or without args every one missing for today."""
+    from gwangju_civic.following.digest import run
+
+    return run(args)
+
+
 def submit_pending_work() -> list[str]:
     """Queue the kinds that have work waiting in the domain; each check is one cheap query or directory scan."""
     from gwangju_civic.donations import storage
+    from gwangju_civic.following import digest
     from gwangju_civic.intake import spool
+    from gwangju_civic.notifications.delivery import notifications_due
+    from gwangju_civic.routing.similarity import has_unembedded
 
     pending = []
     if db.session.scalar(select(exists().where(Donation.fit_score.is_(None)))):
         pending.append("fit_check")
+    if notifications_due():
+        pending.append("notify")
     if spool.is_pending(Path(current_app.config["SPOOL_FOLDER"])):
         pending.append("spool_replay")
+    if has_unembedded():
+        pending.append("embed_submissions")
+    if digest.due():  # past 09:00 in Korea and a department's digest was missed (scheduler down at 00:00 UTC)
+        pending.append("digest")
     previews = storage.pending_root()
     if previews.is_dir() and any(previews.iterdir()):
         pending.append("preview_purge")

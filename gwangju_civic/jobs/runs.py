@@ -18,7 +18,7 @@ from gwangju_civic.models import JobRun, JobState, utcnow
 from gwangju_civic.models.runtime import ACTIVE_STATES
 
 log = logging.getLogger("gwangju_civic.jobs")
-TO_SEND = "job_runs_to_send"  # Session.info key: run ids whose message goes out once the session commits
+TO_SEND = "job_runs_to_send"  # Session.info key: {run id: delay}, sent to the queue once the session commits
 
 Handler = Callable[[dict[str, Any]], str | None]
 HANDLERS: dict[str, Handler] = {}
@@ -34,10 +34,11 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def submit(kind: str, key: str = "", **args: Any) -> JobRun:
+def submit(kind: str, key: str = "", *, delay: float | None = None, **args: Any) -> JobRun:
     """Queue a run of `kind` (or return the one already waiting for the same key); flushes.
 
-    The message goes to the queue when the caller commits, so a worker always finds the row.
+    The message goes to the queue when the caller commits (held back `delay` seconds), so a worker always
+    finds the row.
     """
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
@@ -47,9 +48,14 @@ def submit(kind: str, key: str = "", **args: Any) -> JobRun:
         insert(JobRun).values(kind=kind, key=key, args=args, state=JobState.QUEUED)
         .on_conflict_do_nothing(index_elements=["kind", "key"], index_where=conflict).returning(JobRun.id))
     if run_id is None:  # the same work is already waiting or running
-        return _active(kind, key) or submit(kind, key, **args)  # (finished in between: submit again)
-    db.session.info.setdefault(TO_SEND, []).append(run_id)
+        return _active(kind, key) or submit(kind, key, delay=delay, **args)  # (finished in between: again)
+    db.session.info.setdefault(TO_SEND, {})[run_id] = delay
     return db.session.get_one(JobRun, run_id)
+
+
+def submitted_now(run: JobRun) -> bool:
+    """Whether this transaction queued the run (False: the same work was already waiting or running)."""
+    return run.id in db.session.info.get(TO_SEND, {})
 
 
 def _active(kind: str, key: str) -> JobRun | None:
@@ -59,8 +65,8 @@ def _active(kind: str, key: str) -> JobRun | None:
 
 @event.listens_for(Session, "after_commit")
 def _send_committed(session: Session) -> None:
-    for run_id in session.info.pop(TO_SEND, []):
-        send(run_id)
+    for run_id, delay in session.info.pop(TO_SEND, {}).items():
+        send(run_id, delay)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -13,6 +13,7 @@ from flask import (
 )
 
 from gwangju_civic.extensions import db
+from gwangju_civic.geo.districts import districts
 from gwangju_civic.i18n import LANGUAGE_COOKIE
 from gwangju_civic.models import Status, SubmissionKind
 from gwangju_civic.submissions import queries
@@ -51,6 +52,7 @@ def public_list():
         status=request.args.get("status") or None,
         category=request.args.get("category") or None,
         text=request.args.get("q") or None,
+        district=request.args.get("district") or None,
     )
     page = db.paginate(
         queries.public_list_query(filters),
@@ -64,6 +66,7 @@ def public_list():
         categories=queries.categories(),
         statuses=list(Status),
         kinds=list(SubmissionKind),
+        districts=districts(),
     )
 
 

@@ -49,6 +49,8 @@ class Submission(Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     address: Mapped[str | None] = mapped_column(sa.String(300))
+    # The gu the point lies in (gwangju_civic/geo), set at intake; None without a point.
+    district_code: Mapped[str | None] = mapped_column(sa.String(5), index=True)
     # What public pages show and search: masked when written, edited by staff when they redact.
     public_title: Mapped[str] = mapped_column(sa.Text, default=masked_copy_of("title"))
     public_description: Mapped[str] = mapped_column(sa.Text, default=masked_copy_of("description"))
@@ -69,6 +71,10 @@ class Submission(Base):
     # accepted / corrected: whether staff kept the router's decision (the dashboard's agreement figure)
     routing_outcome: Mapped[str | None] = mapped_column(sa.String(12))
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The Open311 key that filed it (gwangju_civic/api/open311); None for the web form.
+    api_key_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_keys.id"), index=True)
+    # "Me too" supporters (following/operations.py); changed by a plain UPDATE that leaves `version` alone.
+    supporter_count: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
     first_response_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -29,6 +29,8 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # The interface language at the last sign-in: staff e-mails (alerts, digests) are written in it.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
 
     department: Mapped[Department | None] = relationship()

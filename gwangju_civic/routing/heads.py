@@ -2,8 +2,11 @@
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
+
+from gwangju_civic.routing.confidence import auto_routing, expected_calibration_error, reliability
 
 CALIBRATION_FOLDS = 3
 SVM_C = 0.3
@@ -35,6 +38,10 @@ class CalibratedSVC:
         self.classes_ = self.svm.classes_
         margins = self._out_of_fold(features, labels, fit_weights, groups, originals)
         self.temperature = _fit_temperature(margins, per_row[originals], weights[originals])
+        self.top_label = _fit_top_label(margins, per_row[originals], weights[originals])
+        held_out = self._probabilities(margins)
+        self.held_out_confidence = held_out.max(1)
+        self.held_out_correct = held_out.argmax(1) == per_row[originals]
         return self
 
     def _svm(self) -> LinearSVC:
@@ -69,7 +76,20 @@ class CalibratedSVC:
         return _two_columns(self.svm.decision_function(features))
 
     def predict_proba(self, features) -> np.ndarray:
-        return softmax(self.decision_function(features) / self.temperature, axis=1)
+        return self._probabilities(self.decision_function(features))
+
+    def _probabilities(self, margins: np.ndarray) -> np.ndarray:
+        """softmax(margin / T), each row mixed with the uniform answer so that its top probability is the
+        top-label calibrated one: the order of the classes never changes, and no probability reaches 1."""
+        probabilities = softmax(margins / self.temperature, axis=1)
+        if not hasattr(self, "top_label") or probabilities.shape[1] < 2:  # a router trained before it existed
+            return probabilities
+        slope, intercept, ceiling = self.top_label
+        uniform, top = 1 / probabilities.shape[1], probabilities.max(1)
+        wanted = np.clip(1 / (1 + np.exp(-(slope * _gap(margins) + intercept))), uniform, ceiling)
+        share = (wanted - uniform) / np.maximum(top - uniform, 1e-12)
+        share = np.minimum(share, uniform / np.maximum(uniform - probabilities.min(1), 1e-12))
+        return share[:, None] * probabilities + (1 - share[:, None]) * uniform
 
 
 def _two_columns(margins: np.ndarray) -> np.ndarray:
@@ -84,6 +104,27 @@ def _fit_temperature(margins: np.ndarray, truth: np.ndarray, weights: np.ndarray
         return float(-(weights * log_p[np.arange(len(truth)), truth]).sum() / weights.sum())
 
     return float(np.exp(minimize_scalar(loss, bounds=(np.log(0.01), np.log(10.0)), method="bounded").x))
+
+
+def _gap(margins: np.ndarray) -> np.ndarray:
+    """How far the best class's margin is ahead of the runner-up's."""
+    ordered = np.sort(margins, axis=1)
+    return ordered[:, -1] - ordered[:, -2]
+
+
+def _fit_top_label(margins: np.ndarray, truth: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
+    """P(top label right | margin gap), a logistic fit on out-of-fold margins, and a ceiling of 1 - 1/(n + 2):
+    n held-out texts, all right, still leave that much doubt (Laplace), so no probability saturates at 100%.
+
+    One temperature fits the bulk but not the top: held-out texts shown 98%+ were right about 92% of the time
+    (docs/routing.md, Confidence); this estimates the top label's chance directly.
+    """
+    right = margins.argmax(1) == truth
+    ceiling = 1 - 1 / (len(truth) + 2)
+    if right.all() or not right.any():
+        return 0.0, float(np.log(ceiling / (1 - ceiling))) if right.all() else -10.0, ceiling
+    model = LogisticRegression(C=10.0).fit(_gap(margins)[:, None], right, sample_weight=weights)
+    return float(model.coef_[0, 0]), float(model.intercept_[0]), ceiling
 
 
 def fit_head(features, labels: list[str], weights: np.ndarray | None = None, groups=None) -> CalibratedSVC:
@@ -102,29 +143,23 @@ def coverage_at_precision(scores: np.ndarray, correct: np.ndarray, precision: fl
     return (last + 1) / len(order), float(scores[order][last])
 
 
-def head_metrics(head, features, labels: list[str]) -> dict:
-    """Accuracy, macro-F1, calibration error and the 90%-precision threshold on validation data."""
+def head_metrics(head, features, labels: list[str], trusted: np.ndarray | None = None) -> dict:
+    """Accuracy, macro-F1, calibration (ECE, 15 bins, and its reliability bins) and auto-routing on validation
+    data: the 90%-precision threshold over the texts not abstained on (`trusted`), its precision and coverage."""
     probabilities = head.predict_proba(features)
     predicted = head.classes_[probabilities.argmax(1)]
     confidence = probabilities.max(1)
     correct = predicted == np.asarray(labels)
-    coverage, threshold = coverage_at_precision(confidence, correct)
+    auto = auto_routing(confidence, correct, np.ones(len(labels), bool) if trusted is None else trusted)
     return {
         "accuracy": float(accuracy_score(labels, predicted)),
         "macro_f1": float(f1_score(labels, predicted, average="macro", zero_division=0)),
+        "ece": expected_calibration_error(confidence, correct),
         "expected_calibration_error": expected_calibration_error(confidence, correct),
-        "threshold": threshold,
-        "coverage": coverage,
+        "reliability": reliability(confidence, correct),
+        "threshold": auto["threshold"],
+        "coverage": auto["coverage"],
+        "precision": auto["precision"],
+        "abstained": auto["abstained"],
         "n_validation": len(labels),
     }
-
-
-def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
-    """How far stated confidence is from observed accuracy, averaged over ten confidence bins."""
-    edges = np.linspace(0, 1, bins + 1)
-    total = 0.0
-    for low, high in zip(edges[:-1], edges[1:], strict=True):
-        inside = (confidence > low) & (confidence <= high)
-        if inside.any():
-            total += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
-    return float(total)

@@ -4,14 +4,22 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import joblib
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from gwangju_civic.routing import versions
-from gwangju_civic.routing.features import BUNDLED_MODEL, TextFeatures, encode, with_passages
+from gwangju_civic.routing import confidence, versions
+from gwangju_civic.routing.features import (
+    BUNDLED_MODEL,
+    TextFeatures,
+    encode,
+    encode_for_features,
+    has_latin,
+    with_passages,
+)
 from gwangju_civic.routing.heads import fit_head, head_metrics
 from gwangju_civic.routing.versions import ACTIVE_FILE, METADATA_FILE
 
@@ -46,6 +54,7 @@ class Routing:
     alternatives: dict[str, list[Prediction]]
     neighbours: list[Neighbour]
     model_version: str
+    abstained: bool = False  # too far from every example: triage, whatever the heads say (confidence.py)
 
     @property
     def confidence(self) -> float:
@@ -60,7 +69,7 @@ class Routing:
             **{head: Prediction(**data[head]) for head in HEADS},
             alternatives={head: [Prediction(**p) for p in data["alternatives"][head]] for head in HEADS},
             neighbours=[Neighbour(**n) for n in data["neighbours"]],
-            model_version=data["model_version"],
+            model_version=data["model_version"], abstained=data.get("abstained", False),
         )
 
 
@@ -111,20 +120,23 @@ class Router:
         started = datetime.now(UTC)
         texts, kinds = [e.text for e in examples], [e.kind for e in examples]
         weights = np.array([e.weight for e in examples], dtype=np.float32)
-        embeddings = encode(texts, embedding_model)
+        embeddings = encode_for_features(texts, embedding_model)  # none for Hangul-only texts: their block is 0
         labels = {head: [getattr(e, head) for e in examples] for head in HEADS}
         train_idx, valid_idx = _split(labels["category"], validation_fraction, seed)
         metrics = {}
         features, x_train, train_rows = _fit_features(train_idx, texts, embeddings, kinds)
         x_valid = features.transform([texts[i] for i in valid_idx], embeddings[valid_idx],
                                      [kinds[i] for i in valid_idx])
+        probe = cls(features, {}, [texts[i] for i in train_idx], [], embeddings[train_idx], embedding_model)
+        cuts, nearest = confidence.abstention_cuts(probe, [texts[i] for i in valid_idx], embeddings[valid_idx])
+        trusted = np.array([confidence.familiar(cuts, texts[i], s) for i, s in zip(valid_idx, nearest, strict=True)])
         for head in HEADS:
             head_labels = [labels[head][i] for i in train_rows.source]
             if len(set(head_labels)) < 2:
                 continue
             fitted = fit_head(x_train, head_labels, weights[train_rows.source] * train_rows.factors,
                               groups=train_rows.source)
-            metrics[head] = head_metrics(fitted, x_valid, [labels[head][i] for i in valid_idx])
+            metrics[head] = head_metrics(fitted, x_valid, [labels[head][i] for i in valid_idx], trusted)
         features, x_all, rows = _fit_features(np.arange(len(texts)), texts, embeddings, kinds)
         heads = {head: _fit_or_constant(x_all, [labels[head][i] for i in rows.source],
                                         weights[rows.source] * rows.factors, rows.source) for head in HEADS}
@@ -135,9 +147,10 @@ class Router:
             "n_corrections": int((weights > 1).sum()),
             "labels": {head: sorted(set(labels[head])) for head in HEADS},
             "metrics": metrics,
+            "abstention": {"cut": cuts, "familiar_share": confidence.FAMILIAR_SHARE},
             "embedding_model": embedding_model or BUNDLED_MODEL,
             "features": features.describe(),
-            "classifier": "class-balanced LinearSVC (C=0.3) per head, temperature-scaled on 3-fold out-of-fold margins",
+            "classifier": "balanced LinearSVC (C=0.3) per head; temperature, uniform share fit on 3-fold OOF",
             "train_seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
         }
         return cls(features, heads, texts, labels["category"], embeddings, embedding_model, metadata)
@@ -185,13 +198,14 @@ class Router:
 
     def route_many(self, texts: list[str], kinds: list[str] | None = None,
                    embeddings: np.ndarray | None = None) -> list[Routing]:
-        """Route a batch: one embedding pass (unless given), then every head and the nearest examples."""
+        """Route a batch: one embedding pass for the texts with Latin letters (unless given), then every head and
+        the nearest examples (by MiniLM cosine, or by character n-gram cosine for a text without Latin letters)."""
         kinds = kinds or ["problem"] * len(texts)
         if embeddings is None:
-            embeddings = self.embed(texts)
+            embeddings = self.feature_embeddings(texts)
         features = self.features.transform(texts, embeddings, kinds)
         ranked = {head: _ranked(self.heads[head], features) for head in HEADS}
-        similarities = embeddings @ self.example_embeddings.T
+        similarities = self._similarities(texts, embeddings)
         routings = []
         for row in range(len(texts)):
             nearest = np.argsort(-similarities[row])[:3]
@@ -201,8 +215,31 @@ class Router:
                 neighbours=[Neighbour(self.example_texts[i], self.example_labels[i], float(similarities[row, i]))
                             for i in nearest],
                 model_version=self.version,
+                abstained=not confidence.familiar(self.abstention_cuts, texts[row], float(similarities[row].max())),
             ))
         return routings
+
+    @property
+    def abstention_cuts(self) -> dict:
+        return self.metadata.get("abstention", {}).get("cut", {})
+
+    def feature_embeddings(self, texts: list[str]) -> np.ndarray:
+        """MiniLM for the texts with Latin letters, zeros for the others (whose embedding block weighs 0)."""
+        return encode_for_features(texts, self.embedding_model, self.example_embeddings.shape[1])
+
+    def _similarities(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+        """Each text against every example: MiniLM cosine, or char n-gram cosine for a text without Latin letters."""
+        similarities = embeddings @ self.example_embeddings.T
+        hangul = [row for row, text in enumerate(texts) if not has_latin(text)]
+        if hangul:
+            ngrams = self.features.char.transform([texts[row] for row in hangul])
+            similarities[hangul] = (ngrams @ self._example_ngrams).toarray()
+        return similarities
+
+    @cached_property
+    def _example_ngrams(self):
+        """The examples' unit-length char n-gram vectors as columns, computed once per loaded router."""
+        return self.features.char.transform(self.example_texts).T.tocsr()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """The sentence embeddings the router uses, for similarity search elsewhere."""

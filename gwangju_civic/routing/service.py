@@ -16,10 +16,11 @@ from gwangju_civic.models import (
     PlanPriority,
     Status,
     Submission,
-    SubmissionEmbedding,
     Urgency,
 )
-from gwangju_civic.routing import activation, versions
+from gwangju_civic.routing import activation, precision, similarity, versions
+from gwangju_civic.routing.display import display_percent
+from gwangju_civic.routing.requested import route_chosen
 from gwangju_civic.submissions.operations import change_status, classify, record_event, send_to_triage
 
 if TYPE_CHECKING:  # the ML stack is imported on first use, not when the app starts
@@ -155,6 +156,10 @@ def preload(app: Flask) -> str | None:
     """Load the active router before the process takes work (gunicorn workers, queue workers); its version."""
     with app.app_context():
         try:
+            similarity.current_similarity()  # the similarity encoder loads before traffic too
+        except Exception as error:  # the similar lists fall back to character n-grams meanwhile
+            log.error("similarity encoder not loaded at start: %s", error)
+        try:
             return app.extensions["router"].load().version
         except Exception as error:  # readyz says 503 and requests send reports to triage
             log.error("router not loaded at start: %s", error)
@@ -175,19 +180,20 @@ def route_submission(submission: Submission) -> None:
     """Route a confident submission to its department; otherwise send it to triage with the suggestions.
 
     The router decides only for a NEW submission: one already sent to a person (say, its photos failed)
-    keeps its status, and the suggestion waits there for staff to accept or correct.
+    keeps its status, and the suggestion waits there for staff to accept or correct. Its similarity
+    embedding is never computed here (routing/similarity.py).
     """
     text = f"{submission.title}\n{submission.description}"
     try:
         router = current_router()
-        vector = router.embed([text])
-        routing = router.route_many([text], [submission.kind.value], embeddings=vector)[0]
+        embeddings = router.feature_embeddings([text])
+        routing = router.route_many([text], [submission.kind.value], embeddings=embeddings)[0]
     except Exception as error:  # a missing, corrupt or failing router must never lose the report
         log.error("router failed for %s: %s", submission.tracking_code, error)
         send_to_triage(submission, f"router unavailable: {error}")
+        similarity.queue_embedding()
         return
-    db.session.add(SubmissionEmbedding(submission_id=submission.id, vector=vector[0].astype("float32").tobytes(),
-                                       model_version=routing.model_version))
+    similarity.queue_embedding()  # the similarity encoder is not the router's: a worker embeds it
     submission.routing = routing.to_dict()
     submission.routing_confidence = routing.confidence
     threshold = confidence_threshold(router)
@@ -195,14 +201,25 @@ def route_submission(submission: Submission) -> None:
                  message=describe(routing, threshold))
     if submission.status != Status.NEW:
         return
+    if submission.category is not None:  # chosen by the client (an Open311 service): kept unless strongly contested
+        route_chosen(submission, routing, threshold)
+        return
     category = db.session.scalar(select(Category).where(Category.code == routing.category.label))
     if category is None or routing.confidence < threshold:
+        change_status(submission, Status.NEEDS_TRIAGE, "router")
+        return
+    department = _confident(Department, routing.department, threshold) or category.department
+    reason = (f"far from every example the router learned from (nearest {routing.neighbours[0].similarity:.2f}): "
+              "a person routes this one") if routing.abstained else precision.hold_back_reason(
+                  submission, department, routing)
+    if reason:  # unfamiliar text, or auto-routing to this department paused (routing/precision.py)
+        record_event(submission, "router", "note", message=reason)
         change_status(submission, Status.NEEDS_TRIAGE, "router")
         return
     classify(
         submission,
         category=category,
-        department=_confident(Department, routing.department, threshold) or category.department,
+        department=department,
         plan_priority=_confident(PlanPriority, routing.plan_priority, threshold) or category.plan_priority,
         urgency=Urgency(routing.urgency.label),
         actor="router",
@@ -220,7 +237,7 @@ def _confident(model: type[Department] | type[PlanPriority], prediction, thresho
 def describe(routing: "Routing", threshold: float) -> str:
     """A one-paragraph explanation for staff: each head's pick, how sure, and the closest examples."""
     heads = ", ".join(
-        f"{name} {getattr(routing, name).label} ({getattr(routing, name).probability:.0%})"
+        f"{name} {getattr(routing, name).label} ({display_percent(getattr(routing, name).probability)})"
         for name in ("category", "department", "plan_priority", "urgency")
     )
     nearest = "; ".join(f"“{n.text[:60]}” → {n.label}" for n in routing.neighbours)

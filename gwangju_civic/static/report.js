@@ -1,4 +1,4 @@
-// Progressive help on the report form: warn about oversized photos before upload, fill in the location.
+// Progressive help on the report form: warn about oversized photos before upload.
 (function () {
   const form = document.getElementById("report-form");
   if (!form) return;
@@ -13,15 +13,5 @@
     warning.hidden = !(tooMany || tooBig);
     if (tooMany || tooBig) event.preventDefault();
   });
-  const locate = document.getElementById("use-location");
-  if (locate && navigator.geolocation) {
-    locate.addEventListener("click", function () {
-      navigator.geolocation.getCurrentPosition(function (position) {
-        form.querySelector("[name=latitude]").value = position.coords.latitude.toFixed(6);
-        form.querySelector("[name=longitude]").value = position.coords.longitude.toFixed(6);
-      });
-    });
-  } else if (locate) {
-    locate.hidden = true;
-  }
+  // "Use my location" and the pin live in map/report-map.js.
 })();

@@ -1,12 +1,14 @@
 """Create and change submissions; each function flushes and logs, the caller decides when to commit."""
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from gwangju_civic.codes import TRACKING_CODE
 from gwangju_civic.extensions import db
+from gwangju_civic.geo.districts import district_code_at
 from gwangju_civic.models import (
     Category,
     Department,
@@ -18,6 +20,7 @@ from gwangju_civic.models import (
     Urgency,
     utcnow,
 )
+from gwangju_civic.submissions.clients import attach_client
 from gwangju_civic.submissions.language import detect_language
 from gwangju_civic.submissions.transitions import FINISHED, TRANSITIONS, WorkflowError, refused
 
@@ -39,6 +42,8 @@ class SubmissionDraft:
     is_anonymous: bool = False
     photos: list[bytes] = field(default_factory=list)
     tracking_code: str = field(default_factory=TRACKING_CODE.new)
+    # An API client's key hash, chosen service and staff-only details (submissions/clients.py); JSON, so it spools.
+    client: dict[str, Any] | None = None
 
 
 def record_event(
@@ -91,6 +96,7 @@ def create_submission(draft: SubmissionDraft, keep_code: bool = False) -> Submis
         address=(draft.address or "").strip() or None,
         latitude=draft.latitude,
         longitude=draft.longitude,
+        district_code=district_code_at(draft.latitude, draft.longitude),
         contact_email=None if draft.is_anonymous else draft.contact_email or None,
         contact_phone=None if draft.is_anonymous else draft.contact_phone or None,
         is_anonymous=draft.is_anonymous,
@@ -98,6 +104,8 @@ def create_submission(draft: SubmissionDraft, keep_code: bool = False) -> Submis
     )
     db.session.add(submission)
     record_event(submission, "citizen", "created", new=Status.NEW.value, public=True)
+    if draft.client:
+        attach_client(submission, draft.client)
     db.session.flush()
     log.info("submission %s created", submission.tracking_code)
     return submission

@@ -45,6 +45,7 @@ class PublicFilters:
     status: str | None = None
     category: str | None = None
     text: str | None = None
+    district: str | None = None
 
 
 def public_list_query(filters: PublicFilters) -> Select[tuple[Submission]]:
@@ -57,6 +58,8 @@ def public_list_query(filters: PublicFilters) -> Select[tuple[Submission]]:
         query = query.where(Submission.kind == SubmissionKind(filters.kind))
     if filters.status in {status.value for status in Status}:
         query = query.where(Submission.status == Status(filters.status))
+    if filters.district:
+        query = query.where(Submission.district_code == filters.district)
     if filters.category:
         query = query.join(Category, Submission.category_id == Category.id).where(Category.code == filters.category)
     if filters.text and filters.text.strip():

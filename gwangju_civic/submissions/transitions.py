@@ -1,6 +1,7 @@
 """The status workflow as data, below every module that changes a status, with the errors it raises."""
 from flask_babel import gettext as _
 
+from gwangju_civic.labels import STATUS_LABELS
 from gwangju_civic.models import Status
 
 TRANSITIONS: dict[Status, set[Status]] = {
@@ -30,4 +31,6 @@ class ChangedMeanwhile(Exception):
 
 
 def refused(old: Status, new: Status) -> WorkflowError:
-    return WorkflowError(_("cannot go from %(old)s to %(new)s", old=old.value, new=new.value))
+    """The refusal names both statuses as staff read them, in their language."""
+    return WorkflowError(_("A submission cannot go from “%(old)s” to “%(new)s”.", old=STATUS_LABELS[old],
+                           new=STATUS_LABELS[new]))

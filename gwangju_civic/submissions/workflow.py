@@ -5,11 +5,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from gwangju_civic.extensions import db
+from gwangju_civic.labels import STATUS_LABELS
 from gwangju_civic.models import (
     Category,
     Department,
     PlanPriority,
     RoutingCorrection,
+    RoutingLabel,
     Status,
     Submission,
     Urgency,
@@ -49,7 +51,7 @@ def move(submission: Submission, status: Status, user: User, reason: str | None 
     if status == submission.status:
         raise refused(submission.status, status)
     if status in NEEDS_REASON and not (reason or "").strip():
-        raise WorkflowError(_("a reason is required to mark a submission %(status)s", status=status.value))
+        raise WorkflowError(_("A reason is required to mark a submission “%(status)s”.", status=STATUS_LABELS[status]))
     change_status(submission, status, actor_name(user), message=reason, public=True, user_id=user.id)
     _responded(submission)
 
@@ -71,6 +73,7 @@ def decide_routing(
              urgency=urgency, actor=actor_name(user), user_id=user.id)
     if submission.routing is not None:
         submission.routing_outcome = "accepted" if agreed else "corrected"
+    _judge_routing(submission, department, user)
     correction = RoutingCorrection(
         submission=submission,
         text=f"{submission.title}\n{submission.description}",
@@ -86,6 +89,14 @@ def decide_routing(
         move(submission, Status.ROUTED, user)
     db.session.flush()
     return correction
+
+
+def _judge_routing(submission: Submission, department: Department, user: User) -> None:
+    """Staff's department is the verdict on the router's confident routing (routing/precision.py); latest counts."""
+    label = db.session.scalar(select(RoutingLabel).where(RoutingLabel.submission_id == submission.id))
+    if label is not None:
+        label.correct = label.department_id == department.id
+        label.decided_at, label.decided_by = utcnow(), actor_name(user)
 
 
 def assign(submission: Submission, user: User, officer: User) -> None:

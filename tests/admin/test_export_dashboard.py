@@ -11,23 +11,24 @@ from gwangju_civic.models import Submission
 def rows_of(response) -> list[dict]:
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 def test_export_follows_filters_and_shows_contacts_to_admins_only(client, auth, roads_submission, make_submission):
     make_submission(kind="idea", title="Benches by the stream", address=None)
     auth.login("triager")
     rows = rows_of(client.get("/admin/export.csv"))
-    assert {row["title"] for row in rows} == {"Deep pothole on Mudeung-ro", "Benches by the stream"}
-    assert "contact_email" not in rows[0]
-    pothole = next(row for row in rows if row["category"] == "pothole")
-    assert pothole["department"] == "roads" and pothole["urgency"] == "P2" and pothole["latitude"] == "35.146"
+    assert {row["Title"] for row in rows} == {"Deep pothole on Mudeung-ro", "Benches by the stream"}
+    assert "Contact e-mail" not in rows[0]
+    pothole = next(row for row in rows if row["Category"] == "Pothole")
+    assert pothole["Department"] == "Roads Division" and pothole["Urgency"] == "P2 high (3 days)"
+    assert pothole["Latitude"] == "35.146"
     ideas = rows_of(client.get("/admin/export.csv", query_string={"kind": "idea"}))
-    assert [row["title"] for row in ideas] == ["Benches by the stream"]
+    assert [row["Title"] for row in ideas] == ["Benches by the stream"]
     auth.logout()
     auth.login("admin")
     rows = rows_of(client.get("/admin/export.csv", query_string={"department": "roads"}))
-    assert [(row["title"], row["contact_email"]) for row in rows] == [("Deep pothole on Mudeung-ro",
+    assert [(row["Title"], row["Contact e-mail"]) for row in rows] == [("Deep pothole on Mudeung-ro",
                                                                        "resident@example.org")]
 
 
@@ -71,6 +72,6 @@ def test_export_neutralises_spreadsheet_formulas(client, auth, make_submission):
     make_submission(title="=HYPERLINK(\"http://evil.example\")", description="-5 degrees and +82 number @home")
     auth.login("admin")
     [row] = rows_of(client.get("/admin/export.csv"))
-    assert row["title"] == "'=HYPERLINK(\"http://evil.example\")"
-    assert row["description"] == "'-5 degrees and +82 number @home"
-    assert row["latitude"] == ""
+    assert row["Title"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert row["Description"] == "'-5 degrees and +82 number @home"
+    assert row["Latitude"] == ""

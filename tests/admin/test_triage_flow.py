@@ -89,9 +89,9 @@ def test_rejecting_needs_a_reason_and_bad_transitions_are_refused(app, client, a
     auth.login("triager")
     url = f"/admin/submissions/{roads_submission}"
     refused = client.post(f"{url}/status", data={"status": "rejected"}, follow_redirects=True)
-    assert "a reason is required to mark a submission rejected" in flash_of(refused.text)
+    assert "A reason is required to mark a submission “Not accepted”." in flash_of(refused.text)
     closed = client.post(f"{url}/status", data={"status": "closed"}, follow_redirects=True)
-    assert "cannot go from needs_triage to closed" in flash_of(closed.text)
+    assert "A submission cannot go from “Being reviewed” to “Closed”." in flash_of(closed.text)
     client.post(f"{url}/status", data={"status": "rejected", "reason": "Private land, not a city road."})
     with app.app_context():
         assert submission(app, roads_submission).status == Status.REJECTED

@@ -1,4 +1,5 @@
-"""The whole data donation in a real browser: a campaign, a masked CSV, consent, review, open-data ZIP, withdrawal."""
+"""The whole data donation in a real browser: a campaign, a masked CSV, consent, review, open-data ZIP built by a
+real job worker process, withdrawal."""
 import json
 import zipfile
 from pathlib import Path
@@ -8,7 +9,8 @@ from sqlalchemy import func, select
 
 from gwangju_civic.extensions import db
 from gwangju_civic.models import Donation, DonationExport, DonationWithdrawal
-from tests.browser.conftest import new_page
+from tests.browser.conftest import BUSY_MACHINE_TIMEOUT_MS, new_page
+from tests.runtime.conftest import app_environment, processes, wait_until, worker_args  # noqa: F401  (fixture)
 from tests.staff import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.app_config(WTF_CSRF_ENABLED=True)]
@@ -58,8 +60,15 @@ def create_campaign(page) -> None:
     assert "Campaign created." in page.inner_text(".flash")
 
 
+def export_state(page) -> str:
+    """Reload the campaign page (staff would) and read the export job's state from its class."""
+    page.reload()
+    classes = page.get_attribute("#export-job", "class") or ""
+    return next((c.removeprefix("job-") for c in classes.split() if c.startswith("job-") and c != "job-state"), "")
+
+
 def test_a_donor_gives_a_csv_staff_publish_it_and_the_donor_withdraws(app, live_server, browser, page, staff,
-                                                                      tmp_path):
+                                                                      tmp_path, processes):  # noqa: F811
     sign_in(page, live_server, staff["admin"].email)
     create_campaign(page)
     campaign_url = page.url
@@ -103,9 +112,18 @@ def test_a_donor_gives_a_csv_staff_publish_it_and_the_donor_withdraws(app, live_
     page.click("#review-decision button[type=submit]")
     assert "Donation accepted." in page.inner_text(".flash")
     page.click("#build-export")
-    assert "Export built: 2 rows." in page.inner_text(".flash")
+    page.wait_for_url("**/admin/campaigns/*#exports")
+    assert "Export queued." in page.inner_text(".flash")
+    assert "job-queued" in page.get_attribute("#export-job", "class") and page.is_disabled("#build-export")
+
+    # A real worker process; it first runs the fit check queued at consent (loading the sentence encoder).
+    worker = processes("worker", worker_args(), app_environment(app))
+    wait_until(lambda: export_state(page) in ("done", "failed") or worker.popen.poll() is not None,
+               3 * BUSY_MACHINE_TIMEOUT_MS / 1000, "the job worker to build the export", interval=0.5)
+    assert export_state(page) == "done", worker.output()
+    assert "Export built: 2 rows." in page.inner_text("#export-job")
     with page.expect_download() as download:
-        page.click("text=Download ZIP")
+        page.click("#export-job a.download")
     archive = zipfile.ZipFile(download.value.path())
     assert sorted(archive.namelist()) == ["README.md", "data.csv", "data.json", "datapackage.json"]
     assert json.loads(archive.read("datapackage.json"))["licenses"][0]["name"] == "CC-BY-4.0"

@@ -45,6 +45,36 @@ def donation_folder(app) -> Path:
 
 
 @pytest.fixture
+def run_jobs(app):
+    """`run_jobs()` takes the messages waiting on the test's queue and runs the export jobs among them with the real
+    task, as the job worker does (claim, handler, commit); returns how many ran. Other kinds (the fit check, which
+    loads the sentence encoder) are put back; retries sent with a delay stay scheduled."""
+    from gwangju_civic.jobs import tasks
+    from gwangju_civic.jobs.queue import huey
+    from gwangju_civic.models import JobRun
+
+    bound = tasks._app
+
+    def run(kinds: tuple[str, ...] = ("export_build",)) -> int:
+        tasks.bind(app)
+        ran, others = 0, []
+        while (task := huey.dequeue()) is not None:
+            with app.app_context():
+                kind = db.session.scalar(select(JobRun.kind).where(JobRun.id == task.args[0]))
+            if kind in kinds:
+                huey.execute(task)
+                ran += 1
+            else:
+                others.append(task)
+        for task in others:
+            huey.enqueue(task)
+        return ran
+
+    yield run
+    tasks._app = bound
+
+
+@pytest.fixture
 def make_campaign(app):
     """Create a campaign through the real service; open today, asking for the noise CSV unless told otherwise."""
 

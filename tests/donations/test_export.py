@@ -7,7 +7,7 @@ import zipfile
 from sqlalchemy import select
 
 from gwangju_civic.extensions import db
-from gwangju_civic.models import Donation, DonationExport, DonationKind
+from gwangju_civic.models import Donation, DonationExport, DonationKind, JobRun
 from tests.factories import image_bytes
 
 SECOND_CSV = (
@@ -24,10 +24,12 @@ def accept_all_but_last(app, client, campaign_id: int) -> list[int]:
     return ids[:-1]
 
 
-def download(client, campaign_id: int) -> zipfile.ZipFile:
+def download(client, run_jobs, campaign_id: int) -> zipfile.ZipFile:
+    """Queue the export, let the job run as the worker would, then download what it built."""
     assert client.post(f"/admin/campaigns/{campaign_id}/exports").status_code == 303
+    assert run_jobs() == 1
     page = client.get(f"/admin/campaigns/{campaign_id}").get_data(as_text=True)
-    assert "Download ZIP" in page
+    assert 'class="job-state job-done"' in page and "Download ZIP" in page
     export_id = db_export_id(client.application)
     with client.get(f"/admin/campaigns/{campaign_id}/exports/{export_id}.zip") as response:
         assert response.mimetype == "application/zip"
@@ -40,14 +42,15 @@ def db_export_id(app) -> int:
         return db.session.scalar(select(DonationExport.id).order_by(DonationExport.id.desc()))
 
 
-def test_the_zip_holds_merged_accepted_data_a_datasheet_and_a_datapackage(app, client, auth, donor, make_campaign):
+def test_the_zip_holds_merged_accepted_data_a_datasheet_and_a_datapackage(app, client, auth, donor, make_campaign,
+                                                                          run_jobs):
     campaign_id = make_campaign()
     donor.give(campaign_id)
     donor.give(campaign_id, SECOND_CSV)
     donor.give(campaign_id)  # left waiting for review: not exported
     auth.login("admin")
     accepted = accept_all_but_last(app, client, campaign_id)
-    archive = download(client, campaign_id)
+    archive = download(client, run_jobs, campaign_id)
     assert sorted(archive.namelist()) == ["README.md", "data.csv", "data.json", "datapackage.json"]
 
     rows = list(csv.DictReader(io.StringIO(archive.read("data.csv").decode())))
@@ -87,7 +90,7 @@ def test_the_zip_holds_merged_accepted_data_a_datasheet_and_a_datapackage(app, c
         assert (export.donation_ids, export.row_count, export.stale) == (accepted, 4, False)
 
 
-def test_an_image_campaign_exports_the_images_and_their_index(app, client, auth, donor, make_campaign):
+def test_an_image_campaign_exports_the_images_and_their_index(app, client, auth, donor, make_campaign, run_jobs):
     campaign_id = make_campaign(asks=DonationKind.IMAGES, column_schema=None, licence="CC0-1.0")
     for _ in range(2):
         response = donor.client.post(f"/donate/campaigns/{campaign_id}", content_type="multipart/form-data", data={
@@ -96,7 +99,7 @@ def test_an_image_campaign_exports_the_images_and_their_index(app, client, auth,
         donor.consent(donor.token_of(response))
     auth.login("admin")
     (accepted,) = accept_all_but_last(app, client, campaign_id)
-    archive = download(client, campaign_id)
+    archive = download(client, run_jobs, campaign_id)
     assert sorted(archive.namelist()) == ["README.md", "data.csv", "data.json", "datapackage.json",
                                           f"images/{accepted}-1.jpg", f"images/{accepted}-2.png"]
     from gwangju_civic.donations.privacy import image_metadata
@@ -113,21 +116,23 @@ def test_an_image_campaign_exports_the_images_and_their_index(app, client, auth,
     assert "- Rows: 2; images: 2" in archive.read("README.md").decode()
 
 
-def test_nothing_accepted_means_nothing_to_export(client, auth, donor, make_campaign):
+def test_nothing_accepted_means_nothing_to_export_and_no_job(app, client, auth, donor, make_campaign):
     campaign_id = make_campaign()
     donor.give(campaign_id)
     auth.login("triager")
     response = client.post(f"/admin/campaigns/{campaign_id}/exports", follow_redirects=True)
     assert "There are no accepted donations to export yet." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(JobRun).where(JobRun.kind == "export_build")) is None
 
 
-def test_a_rejected_donation_makes_its_export_stale(app, client, auth, donor, make_campaign):
+def test_a_rejected_donation_makes_its_export_stale(app, client, auth, donor, make_campaign, run_jobs):
     campaign_id = make_campaign()
     donor.give(campaign_id)
     donor.give(campaign_id)
     auth.login("admin")
     (first,) = accept_all_but_last(app, client, campaign_id)
-    download(client, campaign_id)
+    download(client, run_jobs, campaign_id)
     client.post(f"/admin/campaigns/{campaign_id}/donations/{first}/review",
                 data={"decision": "reject", "reason": "Duplicate of another upload"})
     with app.app_context():

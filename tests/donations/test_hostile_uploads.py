@@ -102,7 +102,7 @@ def test_json_with_ordinary_nesting_long_numbers_and_emoji_is_accepted(donor, ma
 
 
 def test_exports_are_valid_json_even_for_data_kept_before_non_numbers_were_refused(app, client, auth, donor,
-                                                                                     make_campaign):
+                                                                                     make_campaign, run_jobs):
     campaign_id = make_campaign(asks=DonationKind.JSON, column_schema=None)
     donor.give(campaign_id, b'[{"db": 61.5}, {"db": 70}]', filename="r.json")
     with app.app_context():  # a kept file written by the old code, which let NaN through
@@ -112,6 +112,7 @@ def test_exports_are_valid_json_even_for_data_kept_before_non_numbers_were_refus
     auth.login("admin")
     client.post(f"/admin/campaigns/{campaign_id}/donations/{donation.id}/review", data={"decision": "accept"})
     assert client.post(f"/admin/campaigns/{campaign_id}/exports").status_code == 303
+    assert run_jobs() == 1
     with app.app_context():
         from gwangju_civic.models import DonationExport
 

@@ -59,7 +59,8 @@ def test_withdrawing_images_deletes_the_image_files(app, donor, make_campaign, d
 
 
 def test_an_export_built_from_a_withdrawn_donation_is_marked_stale_and_deleted(app, client, auth, donor,
-                                                                               make_campaign, donation_folder):
+                                                                               make_campaign, donation_folder,
+                                                                               run_jobs):
     campaign_id = make_campaign()
     first, second = donor.give(campaign_id), donor.give(campaign_id)
     auth.login("admin")
@@ -68,6 +69,7 @@ def test_an_export_built_from_a_withdrawn_donation_is_marked_stale_and_deleted(a
     for donation_id in ids:
         client.post(f"/admin/campaigns/{campaign_id}/donations/{donation_id}/review", data={"decision": "accept"})
     client.post(f"/admin/campaigns/{campaign_id}/exports")
+    assert run_jobs() == 1
     with app.app_context():
         export = db.session.scalar(select(DonationExport))
         archive = donation_folder / "exports" / export.filename
@@ -87,6 +89,7 @@ def test_an_export_built_from_a_withdrawn_donation_is_marked_stale_and_deleted(a
     assert "Stale</span> a donation in it was withdrawn" in response.text
 
     client.post(f"/admin/campaigns/{campaign_id}/exports")
+    assert run_jobs() == 1
     with app.app_context():
         fresh = db.session.scalar(select(DonationExport).where(DonationExport.stale.is_(False)))
         assert fresh.donation_ids == ids[1:]

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from gwangju_civic.extensions import db
+from gwangju_civic.labels import STATUS_LABELS
 from gwangju_civic.models import Status, utcnow
 from gwangju_civic.submissions.operations import change_status, send_to_triage
 from gwangju_civic.submissions.workflow import TRANSITIONS, WorkflowError, move
@@ -37,7 +38,7 @@ def test_change_status_allows_exactly_what_the_table_allows(app, new_submission,
             assert (submission.resolved_at is not None) == (target in (Status.RESOLVED, Status.CLOSED))
             assert (submission.duplicate_of is not None) == (target == Status.DUPLICATE)
         else:
-            with pytest.raises(WorkflowError, match=f"cannot go from {source.value} to {target.value}"):
+            with pytest.raises(WorkflowError, match=f"cannot go from “{STATUS_LABELS[source]}” to “{STATUS_LABELS[target]}”"):
                 change_status(submission, target, "test")
             assert submission.status == source and len(submission.events) == events_before
         db.session.rollback()
@@ -80,6 +81,6 @@ def test_a_refused_staff_move_is_flashed_and_changes_nothing(app, staff, new_sub
     client = signed_in(app, staff, "admin")
     response = client.post(f"/admin/submissions/{submission_id}/status", data={"status": "closed"},
                            follow_redirects=True)
-    assert "cannot go from needs_triage to closed" in flashes(response.text)
+    assert "A submission cannot go from “Being reviewed” to “Closed”." in flashes(response.text)
     with app.app_context():
         assert stored(submission_id).status == Status.NEEDS_TRIAGE

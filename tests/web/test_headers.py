@@ -40,17 +40,25 @@ def test_a_forged_x_forwarded_proto_is_ignored_without_a_trusted_proxy(client):
     assert "Strict-Transport-Security" not in client.get("/", headers={"X-Forwarded-Proto": "https"}).headers
 
 
-@pytest.mark.app_config(CSP_IMG_SRC="https://tiles.gwangju.example")
+@pytest.mark.app_config(CSP_IMG_SRC="https://tiles.gwangju.example", MAP_TILE_URL="/tiles/{z}/{x}/{y}.png")
 def test_image_hosts_such_as_a_map_tile_server_are_configurable(client):
     assert policy(client.get("/"))["img-src"] == "'self' https://tiles.gwangju.example"
 
 
 def test_templates_and_scripts_have_nothing_inline_for_the_policy_to_allow():
+    """Pages only: e-mail bodies (templates/email/) are never served, and mail readers need inline styles."""
     inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
     found = [f"{path.relative_to(REPO_ROOT)}: {match.group(0)}"
              for path in (REPO_ROOT / "templates").rglob("*.html")
+             if path.parent.name != "email"
              for match in inline.finditer(path.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_e_mail_bodies_carry_no_script():
+    scripted = re.compile(r"<script\b|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+    assert [path.name for path in (REPO_ROOT / "templates" / "email").glob("*.html")
+            if scripted.search(path.read_text(encoding="utf-8"))] == []
 
 
 def test_staff_pages_and_exports_are_never_cached(client, auth, make_submission):

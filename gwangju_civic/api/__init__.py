@@ -1,0 +1,1 @@
+"""Machine interfaces for other systems: Open311 GeoReport v2."""

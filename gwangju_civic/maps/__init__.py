@@ -1,0 +1,1 @@
+"""The public map, the reports GeoJSON and the dashboard's district figures: pages over the geo ground floor."""

@@ -1,0 +1,1 @@
+"""Notifications: the outbox written with each event, its delivery by the job worker, e-mail and SMS senders."""

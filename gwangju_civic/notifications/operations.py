@@ -1,0 +1,35 @@
+"""Service functions of the notifications capability: opt-outs, and what staff see of a report's messages."""
+from collections.abc import Sequence
+
+from blinker import Namespace
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from gwangju_civic.extensions import db
+from gwangju_civic.models import Channel, DeliveryState, Notification, Submission, Suppression
+from gwangju_civic.notifications.outbox import ALL, normalized
+
+# Sent inside the unsubscribing transaction with channel, recipient (normalized) and scope, so features above
+# (following) update their own rows without this package importing them.
+unsubscribed = Namespace().signal("unsubscribed")
+
+
+def unsubscribe(channel: Channel, recipient: str, scope: str) -> None:
+    """Record the opt-out (again is harmless) and drop queued messages it covers; flushes."""
+    address = normalized(channel, recipient)
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(insert(Suppression).values(channel=channel, recipient=address, scope=scope)
+                       .on_conflict_do_nothing(index_elements=["channel", "recipient", "scope"]))
+    covered = Notification.unsubscribe_scope.is_not(None) if scope == ALL else Notification.unsubscribe_scope == scope
+    db.session.execute(update(Notification).where(
+        Notification.channel == channel, Notification.recipient == address, covered,
+        Notification.state == DeliveryState.QUEUED).values(state=DeliveryState.FAILED, last_error="unsubscribed"))
+    unsubscribed.send(channel, recipient=address, scope=scope)
+    db.session.flush()
+
+
+def messages_for(submission: Submission) -> Sequence[Notification]:
+    """Every outbox row about a submission, newest first, for its staff detail page."""
+    return db.session.scalars(select(Notification).where(Notification.submission_id == submission.id)
+                              .order_by(Notification.id.desc())).all()
+
