@@ -10,6 +10,7 @@ from gwangju_civic.i18n import current_language
 from gwangju_civic.labels import STATUS_LABELS, URGENCY_LABELS
 from gwangju_civic.models import (
     Category,
+    Channel,
     DeliveryState,
     Department,
     JobState,
@@ -54,6 +55,21 @@ JOB_STATE_LABELS = {JobState.QUEUED: _l("Queued"), JobState.RUNNING: _l("Running
                     JobState.FAILED: _l("Failed")}
 DELIVERY_LABELS = {DeliveryState.QUEUED: _l("Queued"), DeliveryState.SENDING: _l("Sending"),
                    DeliveryState.SENT: _l("Sent"), DeliveryState.FAILED: _l("Failed")}
+CHANNEL_LABELS = {Channel.EMAIL: _l("E-mail"), Channel.SMS: _l("Text message")}
+MESSAGE_KIND_LABELS = {
+    "receipt": _l("Receipt"), "status": _l("Status change"), "update": _l("Update from the city"),
+    "fixed": _l("“Is it fixed?”"), "merged": _l("Merged into another report"),
+    "follow_confirm": _l("Follow confirmation"), "follower_status": _l("Status change (follower)"),
+    "follower_update": _l("Update from the city (follower)"), "follower_merged": _l("Merged (follower)"),
+    "staff_assigned": _l("Assigned to staff"), "staff_routed": _l("New for the department"),
+    "digest": _l("Daily digest"),
+}
+JOB_KIND_LABELS = {
+    "router_retrain": _l("Router training"), "fit_check": _l("Donation fit check"),
+    "export_build": _l("Open-data export"), "preview_purge": _l("Purge of donation previews"),
+    "spool_replay": _l("Filing spooled reports"), "embed_submissions": _l("Similarity vectors"),
+    "notify": _l("Message delivery"), "digest": _l("Daily digest"),
+}
 TAXONOMY_HEADS: dict[str, Callable[[], Sequence[Category | Department | PlanPriority]]] = {
     "category": lookups.categories, "department": lookups.departments, "plan_priority": lookups.plan_priorities,
 }
@@ -113,5 +129,6 @@ def inject_names() -> dict:
     return {
         "value_name": value_name, "actor_name": actor_name, "role_name": role_name, "event_change": event_change,
         "action_labels": ACTION_LABELS, "field_labels": FIELD_LABELS, "outcome_labels": OUTCOME_LABELS,
-        "job_state_labels": JOB_STATE_LABELS, "delivery_labels": DELIVERY_LABELS,
+        "job_state_labels": JOB_STATE_LABELS, "delivery_labels": DELIVERY_LABELS, "channel_labels": CHANNEL_LABELS,
+        "message_kind_labels": MESSAGE_KIND_LABELS, "job_kind_labels": JOB_KIND_LABELS,
     }

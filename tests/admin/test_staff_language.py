@@ -13,7 +13,7 @@ from gwangju_civic.submissions import workflow
 
 # Codes a person should never read (urgency labels start with their code, "P2 높음(3일)": checked apart).
 RAW_CODES = ("sidewalk_damage", "PP17", "field_changed", "status_changed", "internal_note", "public_update", "admin:", "officer:",
-             "needs_triage", "in_progress")
+             "needs_triage", "in_progress", "staff_assigned", "staff_routed", "embed_submissions")
 
 
 class VisibleText(HTMLParser):
