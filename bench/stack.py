@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = str(REPO / ".venv/bin/python") if (REPO / ".venv/bin/python").exists() else sys.executable
 TICK = os.sysconf("SC_CLK_TCK")
 
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU the processes used so far (from /proc), for CPU per report."""
     total = 0

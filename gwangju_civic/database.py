@@ -3,6 +3,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gwangju_civic.extensions import db
 
@@ -24,6 +25,11 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
     finally:
         cursor.close()
+
+
+def upsert_insert() -> Any:
+    """The INSERT of the session's database that knows ON CONFLICT (PostgreSQL's or SQLite's)."""
+    return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def discard_session() -> None:

@@ -14,8 +14,8 @@ from gwangju_civic.errors import error_response
 # The largest value of a PostgreSQL `integer` column: every id in a URL is one.
 MAX_ID = 2**31 - 1
 HSTS = "max-age=31536000"
-# Staff pages, exports and the donor's own pages (previews, withdrawal code) are never kept by a browser or proxy.
-# Staff pages, and pages whose address or answer carries a secret (donation codes, signed links in messages).
+# Never kept by a browser or proxy: staff pages, and pages whose address or answer carries a secret (the donor's
+# previews and withdrawal code, signed links in messages). Exports and other downloads: see _is_download.
 NO_STORE_PREFIXES = ("/admin", "/donate/review", "/donate/consent", "/donate/receipt", "/donate/withdraw",
                      "/unsubscribe/", "/follow/confirm/", "/fixed/")
 NUL_MESSAGE = _l("The request contains a NUL character, which cannot be stored. Remove it and send the form again.")

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from gwangju_civic.admin import bp, lookups
 from gwangju_civic.i18n import current_language
-from gwangju_civic.labels import STATUS_LABELS, URGENCY_LABELS
+from gwangju_civic.labels import EVENT_LABELS, STATUS_LABELS, URGENCY_LABELS
 from gwangju_civic.models import (
     Category,
     Channel,
@@ -24,11 +24,8 @@ from gwangju_civic.models import (
 ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.TRIAGER: _l("Triager"), Role.OFFICER: _l("Department officer")}
 
 ACTION_LABELS = {
-    "created": _l("Report received"),
-    "status_changed": _l("Status changed"),
+    **EVENT_LABELS,  # the public history's names, then the staff-only actions
     "field_changed": _l("Changed"),
-    "photos_added": _l("Photos added"),
-    "public_update": _l("Update from the city"),
     "internal_note": _l("Internal note"),
     "note": _l("Note"),
     "routing_suggested": _l("Router suggestion"),

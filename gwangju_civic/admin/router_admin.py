@@ -38,10 +38,7 @@ def router():
                            precision_days=config["ROUTER_PRECISION_DAYS"])
 
 
-@bp.app_template_filter("percent")
-def percent(probability: float | None) -> str:
-    """A probability as staff see it: never 100% unless it is exactly 1."""
-    return display_percent(probability)
+bp.add_app_template_filter(display_percent, "percent")  # never 100% unless it is exactly 1
 
 
 @bp.route("/router/retrain", methods=["POST"])

@@ -9,7 +9,7 @@ from gwangju_civic.admin.access import scoped
 from gwangju_civic.extensions import db
 from gwangju_civic.geo.distance import distance_m
 from gwangju_civic.models import Status, Submission, SubmissionEmbedding
-from gwangju_civic.routing.similarity import current_similarity
+from gwangju_civic.routing.similarity import current_similarity, stored_vectors
 
 CANDIDATE_WINDOW = timedelta(days=90)
 MAX_CANDIDATES = 2000
@@ -37,13 +37,6 @@ def _plausible(similarity: float, distance: float | None) -> bool:
     return similarity >= MIN_SIMILARITY or (distance is not None and distance <= NEARBY_METRES / 3)
 
 
-def _own_vector(submission: Submission, version: str) -> np.ndarray | None:
-    """This submission's stored vector when it is of the current version (another version is re-embedded)."""
-    data = db.session.scalar(select(SubmissionEmbedding.vector).where(
-        SubmissionEmbedding.submission_id == submission.id, SubmissionEmbedding.model_version == version))
-    return None if data is None else np.frombuffer(data, dtype=np.float32)
-
-
 def _same_category_or_nearby(submission: Submission):
     """Where duplicates are: the same category, or a few hundred metres away whatever category it got."""
     conditions = []
@@ -63,7 +56,7 @@ def similar_submissions(submission: Submission, limit: int = 5) -> list[Similar]
     empty, and candidates without one (not yet embedded, or by another encoder) are left out, never compared.
     """
     component = current_similarity(wait=False)
-    target = None if component is None else _own_vector(submission, component.version)
+    target = None if component is None else stored_vectors([submission.id], component.version).get(submission.id)
     if component is None or target is None:
         return []
     query = (

@@ -20,6 +20,7 @@ from sqlalchemy import exists, select
 from gwangju_civic import json_input
 from gwangju_civic.donations import queries, storage
 from gwangju_civic.donations.campaigns import LICENCES
+from gwangju_civic.donations.operations import retire_export
 from gwangju_civic.extensions import db
 from gwangju_civic.jobs import runs
 from gwangju_civic.models import Campaign, Donation, DonationExport, DonationKind, DonationStatus, JobRun, utcnow
@@ -84,11 +85,7 @@ def settle_stale(campaign: Campaign) -> int:
                                                                   DonationExport.stale.is_(False))):
         gone = [i for i in export.donation_ids if statuses.get(i) != DonationStatus.ACCEPTED]
         if gone:
-            export.stale = True
-            export.stale_reason = "rejected" if all(i in statuses for i in gone) else "withdrawn"
-            if export.filename:
-                (storage.exports_root() / export.filename).unlink(missing_ok=True)
-                export.filename = None
+            retire_export(export, "rejected" if all(i in statuses for i in gone) else "withdrawn")
             count += 1
     if count:
         db.session.flush()

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import select, update
 
@@ -18,14 +19,19 @@ Scorer = Callable[[str, Sequence[str]], float]
 
 
 def routing_encoder() -> Scorer:
-    """The best similarity of a text to any reference text, by the similarity component (loaded once per process)."""
+    """The best similarity of a text to any reference text, by the similarity component (loaded once per process);
+    each campaign's reference texts are embedded once per scorer, not once per donation."""
     from gwangju_civic.routing.similarity import current_similarity
+
+    embedded: dict[tuple[str, ...], np.ndarray] = {}
 
     def best(text: str, references: Sequence[str]) -> float:
         component = current_similarity()
         assert component is not None
-        vectors = component.vectors([text, *references])
-        return float(component.score([text], list(references), vectors[:1], vectors[1:]).max())
+        key = tuple(references)
+        if key not in embedded:
+            embedded[key] = component.vectors(list(key))
+        return float(component.score([text], list(key), component.vectors([text]), embedded[key]).max())
 
     return best
 

@@ -211,12 +211,17 @@ def mark_exports_stale(donation: Donation, reason: str) -> int:
     count = 0
     for export in exports:
         if donation.id in export.donation_ids:
-            export.stale, export.stale_reason = True, reason
-            if export.filename:
-                (storage.exports_root() / export.filename).unlink(missing_ok=True)
-                export.filename = None
+            retire_export(export, reason)
             count += 1
     return count
+
+
+def retire_export(export: DonationExport, reason: str) -> None:
+    """Mark the export stale ("withdrawn" or "rejected") and delete its ZIP, so it is never handed out again."""
+    export.stale, export.stale_reason = True, reason
+    if export.filename:
+        (storage.exports_root() / export.filename).unlink(missing_ok=True)
+        export.filename = None
 
 
 def withdraw(donation: Donation) -> DonationWithdrawal:

@@ -2,9 +2,8 @@
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -17,15 +16,9 @@ from gwangju_civic.models import (
     DonationExport,
     DonationStatus,
     DonationWithdrawal,
-    utcnow,
 )
 
 COUNTED = (DonationStatus.PENDING_REVIEW, DonationStatus.ACCEPTED)
-
-
-def today() -> date:
-    """Campaign dates are Gwangju dates."""
-    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def progress(campaign_ids: list[int]) -> dict[int, int]:

@@ -12,6 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from gwangju_civic.dates import city_today
 from gwangju_civic.donations import operations, queries, storage
 from gwangju_civic.donations.codes import code_digest
 from gwangju_civic.donations.forms import (
@@ -56,12 +57,12 @@ def _pending_or_404(token: str) -> tuple[storage.PendingUpload, Campaign]:
     pending = storage.load_pending(token)
     if pending is None:
         raise PendingGone()
-    return pending, queries.open_campaign_or_404(pending.campaign_id, queries.today())
+    return pending, queries.open_campaign_or_404(pending.campaign_id, city_today())
 
 
 @bp.route("/")
 def campaigns():
-    open_now = queries.open_campaigns(queries.today())
+    open_now = queries.open_campaigns(city_today())
     return render_template("donations/campaigns.html", campaigns=open_now,
                            progress=queries.progress([c.id for c in open_now]))
 
@@ -69,7 +70,7 @@ def campaigns():
 @bp.route("/campaigns/<int:campaign_id>", methods=["GET", "POST"])
 def campaign(campaign_id: int):
     """Steps 1 and 2: the campaign, and the upload (or short form) checked by content."""
-    campaign = queries.open_campaign_or_404(campaign_id, queries.today())
+    campaign = queries.open_campaign_or_404(campaign_id, city_today())
     limits = Limits.from_config()  # one time budget for parsing and masking
     form = short_form_class(campaign)() if campaign.asks == DonationKind.FORM else DonationForm(campaign, limits)
     problems: list = []

@@ -14,9 +14,9 @@ log = logging.getLogger(__name__)
 ASSIGNED_KIND, ROUTED_KIND = "staff_assigned", "staff_routed"
 
 
-def staff_language(user: User | None) -> str | None:
-    """The staff member's language when the account records one; None means the city's default (Korean)."""
-    return user.language if user is not None else None
+def staff_language(user: User | None) -> str:
+    """The staff member's language when the account records one, else the city's default (Korean)."""
+    return message_language(user.language if user is not None else None)
 
 
 def department_officers(department: Department) -> list[User]:
@@ -84,11 +84,11 @@ def _send(event: SubmissionEvent, submission: Submission, department: Department
         subject = _l("New for your department: %(code)s %(title)s", code=submission.tracking_code,
                      title=submission.title)
     subject, text, html = render(
-        f"email/{kind}", language, subject, submission=submission, department=department, user=user,
+        f"email/{kind}", language, subject, submission=submission, user=user,
         link=external_url("admin.detail", submission_id=submission.id),
-        department_name=department.name(message_language(language)) if department else "")
+        department_name=department.name(language) if department else "")
     who = f"user:{user.id}" if user is not None else f"department:{department.id if department else 0}"
-    outbox.enqueue(channel=Channel.EMAIL, recipient=address, kind=kind, language=message_language(language),
+    outbox.enqueue(channel=Channel.EMAIL, recipient=address, kind=kind, language=language,
                    subject=subject, text=text, html=html, key=f"staff-alert:{event.id}:{who}",
                    submission=submission, event=event, user=user)
     log.info("staff alert %s for submission %s queued", kind, submission.tracking_code)

@@ -13,14 +13,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from gwangju_civic.dates import city_today, city_zone
 from gwangju_civic.extensions import db
-from gwangju_civic.following import mail
 from gwangju_civic.following.alerts import recipients, staff_language
 from gwangju_civic.jobs.runs import submit
 from gwangju_civic.links import external_url
 from gwangju_civic.models import Channel, Department, JobRun, Submission, User, utcnow
 from gwangju_civic.notifications import outbox
-from gwangju_civic.notifications.messages import message_language, render
+from gwangju_civic.notifications.messages import render
 from gwangju_civic.submissions.transitions import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
@@ -72,12 +72,12 @@ def send(department: Department, day: date, now: datetime | None = None) -> int:
     written = 0
     for person in recipients(department):
         user = person if isinstance(person, User) else None
-        language = message_language(staff_language(user))
+        language = staff_language(user)
         subject = _l("Daily digest for %(department)s: %(overdue)s overdue, %(soon)s due soon",
                      department=department.name(language), overdue=digest.overdue_total,
                      soon=digest.due_soon_total)
         subject, text, html = render(
-            "email/staff_digest", language, subject, digest=digest, day=day, user=user,
+            "email/staff_digest", language, subject, digest=digest, day=day,
             department_name=department.name(language),
             links={s.id: external_url("admin.detail", submission_id=s.id) for s in digest.overdue + digest.due_soon},
             queue_link=external_url("admin.queue", department=department.code))
@@ -93,7 +93,7 @@ def run(args: dict[str, Any]) -> str:
     """The "digest" job: one department's digest (args: department, day), or, without a department, queue
     every department's that is missing for today (the catch-up when the 09:00 run was missed)."""
     if not args.get("department"):
-        return f"{schedule(mail.seoul_today())} queued"
+        return f"{schedule(city_today())} queued"
     department = db.session.scalars(select(Department).where(Department.code == args["department"])).one()
     return f"{send(department, date.fromisoformat(str(args['day'])))} e-mails"
 
@@ -118,5 +118,5 @@ def schedule(day: date) -> int:
 
 def due(now: datetime | None = None) -> bool:
     """Whether today's digests are late: it is past 09:00 in Korea and some department has none yet."""
-    local = (now or utcnow()).astimezone(mail.SEOUL)
+    local = (now or utcnow()).astimezone(city_zone())
     return local.time() >= SEND_AT and bool(_missing(local.date()))

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from gwangju_civic.dates import city_today
 from gwangju_civic.extensions import db
-from gwangju_civic.following import mail
 from gwangju_civic.links import external_url
 from gwangju_civic.models import Channel, Follower, Status, Submission, Supporter, Suppression, utcnow
 from gwangju_civic.notifications import outbox
@@ -76,7 +76,7 @@ def request_follow(submission: Submission, email: str, language: str) -> Followe
     subject, text, html = render("email/follow_confirm", language, subject, submission=submission,
                                       link=link, max_days=int(current_app.config["FOLLOW_CONFIRM_MAX_AGE"]) // 86400,
                                       public_link=external_url("main.public_detail", submission_id=submission.id))
-    day = mail.seoul_today().isoformat()
+    day = city_today().isoformat()
     notification = outbox.enqueue(channel=Channel.EMAIL, recipient=follower.email, kind=CONFIRM_KIND,
                                   language=language, subject=subject, text=text, html=html,
                                   key=f"follow-confirm:{follower.id}:{day}", submission=submission,

@@ -20,6 +20,9 @@ bp = Blueprint("following", __name__)
 BROWSER_COOKIE = "gjc_supporter"
 TWO_YEARS = 2 * 365 * 24 * 3600
 FLASH = "following"  # the flash category the report page's follow box shows
+# The report page's follow box offers each button when the service would accept it.
+bp.add_app_template_global(operations.can_follow, "can_follow")
+bp.add_app_template_global(operations.can_support, "can_support")
 
 
 def _public_or_404(submission_id: int) -> Submission:

@@ -140,8 +140,8 @@ def _to_resident(event: SubmissionEvent) -> None:
         return
     context = resident_context(kind, submission, event)
     if submission.contact_email:
-        message = compose_email(kind, submission.language, **context, by_email=True)
-        _enqueue(Channel.EMAIL, submission.contact_email, message, submission, event)
+        _enqueue(Channel.EMAIL, submission.contact_email, compose_email(kind, submission.language, **context),
+                 submission, event)
     if submission.contact_phone:
         _enqueue(Channel.SMS, submission.contact_phone, compose_sms(kind, submission.language, **context),
                  submission, event)

@@ -88,7 +88,6 @@ def _same_report(stored: Submission, draft: SubmissionDraft) -> bool:
     return (stored.title, stored.description) == (draft.title.strip(), draft.description.strip())
 
 
-
 class SpoolWatcher:
     """Replays the spool from requests: at most once every `SPOOL_CHECK_SECONDS` per process, one thread at a time."""
 

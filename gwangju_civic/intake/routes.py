@@ -61,7 +61,6 @@ def report():
     return redirect(url_for("intake.received", code=receipt.tracking_code))
 
 
-
 @bp.route("/report/similar")
 @nearby_lookup
 def similar():

@@ -46,7 +46,6 @@ def receive(draft: SubmissionDraft, keep_code: bool = False) -> Receipt:
     return receipt
 
 
-
 def _send_to_triage_if_new(receipt: Receipt, reason: str) -> None:
     """Best effort after a failure: a person looks at the stored report; if the database still fails, it stays new."""
     try:

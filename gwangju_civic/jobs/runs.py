@@ -9,10 +9,10 @@ from typing import Any, cast
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import Engine, delete, event, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from gwangju_civic.database import upsert_insert
 from gwangju_civic.extensions import db
 from gwangju_civic.models import JobRun, JobState, utcnow
 from gwangju_civic.models.runtime import ACTIVE_STATES
@@ -43,7 +43,7 @@ def submit(kind: str, key: str = "", *, delay: float | None = None, **args: Any)
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
     conflict = sa.text("state IN ('queued', 'running')")  # the predicate of uq_job_runs_active_kind_key
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert()
     run_id = db.session.scalar(
         insert(JobRun).values(kind=kind, key=key, args=args, state=JobState.QUEUED)
         .on_conflict_do_nothing(index_elements=["kind", "key"], index_where=conflict).returning(JobRun.id))

@@ -50,10 +50,10 @@ def reconcile() -> None:
 @huey.periodic_task(crontab(minute="0", hour="0"), name="digest")
 def daily_digest() -> None:
     """09:00 in Korea (Huey's crontab is UTC: 00:00): queue every department's digest of due submissions."""
+    from gwangju_civic.dates import city_today
     from gwangju_civic.following.digest import schedule
-    from gwangju_civic.following.mail import seoul_today
 
     with app().app_context():
-        queued = schedule(seoul_today())
+        queued = schedule(city_today())
         runs.db.session.commit()
     log.info("digest", extra={"kind": "digest", "state": "queued", "departments": queued})

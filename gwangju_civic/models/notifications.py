@@ -5,10 +5,9 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from gwangju_civic.models.base import Base, str_enum, utcnow
-from gwangju_civic.models.submissions import Submission
 
 
 class Channel(enum.StrEnum):
@@ -53,8 +52,6 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    submission: Mapped[Submission | None] = relationship()
 
     @property
     def masked_recipient(self) -> str:

@@ -42,15 +42,15 @@ def answer(token: str, choice: str):
         question = fixed.read_question(token)
     except BadToken as error:
         status = 410 if error.expired else 400
-        return no_store(render_template("fixed/refused.html", expired=error.expired), status)
+        return render_template("fixed/refused.html", expired=error.expired), status
     with force_locale(page_language(question.submission)):
         form = AnswerForm()
         if not fixed.is_open(question):
             return done(question.submission, already=True)
         if request.method == "GET" or not form.validate_on_submit():
             status = 400 if form.is_submitted() else 200
-            return no_store(render_template("fixed/question.html", choice=choice, form=form,
-                                            submission=question.submission), status)
+            return render_template("fixed/question.html", choice=choice, form=form,
+                                   submission=question.submission), status
         try:
             if choice == YES:
                 fixed.confirm_fixed(question)
@@ -63,12 +63,12 @@ def answer(token: str, choice: str):
             return done(current or question.submission, already=True)
         except WorkflowError:  # the 30 days of the reopen rule ended after the page was drawn
             discard_session()
-            return no_store(render_template("fixed/refused.html", expired=True), 410)
+            return render_template("fixed/refused.html", expired=True), 410
         return done(question.submission, already=False)
 
 
 def done(submission: Submission, already: bool):
-    return no_store(render_template("fixed/done.html", submission=submission, already=already), 200)
+    return render_template("fixed/done.html", submission=submission, already=already)
 
 
 def page_language(submission: Submission) -> str:
@@ -77,8 +77,3 @@ def page_language(submission: Submission) -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return str(chosen)
     return message_language(submission.language)
-
-
-def no_store(body: str, status: int):
-    """The pages carry a signed link in their address: keep them out of caches."""
-    return body, status, {"Cache-Control": "no-store"}

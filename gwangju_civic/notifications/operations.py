@@ -3,8 +3,8 @@ from collections.abc import Sequence
 
 from blinker import Namespace
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from gwangju_civic.database import upsert_insert
 from gwangju_civic.extensions import db
 from gwangju_civic.models import Channel, DeliveryState, Notification, Submission, Suppression
 from gwangju_civic.notifications.outbox import ALL, normalized
@@ -17,7 +17,7 @@ unsubscribed = Namespace().signal("unsubscribed")
 def unsubscribe(channel: Channel, recipient: str, scope: str) -> None:
     """Record the opt-out (again is harmless) and drop queued messages it covers; flushes."""
     address = normalized(channel, recipient)
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert()
     db.session.execute(insert(Suppression).values(channel=channel, recipient=address, scope=scope)
                        .on_conflict_do_nothing(index_elements=["channel", "recipient", "scope"]))
     covered = Notification.unsubscribe_scope.is_not(None) if scope == ALL else Notification.unsubscribe_scope == scope

@@ -2,8 +2,8 @@
 import re
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from gwangju_civic.database import upsert_insert
 from gwangju_civic.extensions import db
 from gwangju_civic.models import (
     Channel,
@@ -49,7 +49,7 @@ def enqueue(*, channel: Channel, recipient: str, kind: str, language: str, subje
     if not address or (unsubscribe_scope and is_suppressed(channel, address, unsubscribe_scope)):
         return None
     db.session.flush()  # the submission, event or user passed in get their ids
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert()
     notification_id = db.session.scalar(
         insert(Notification).values(
             channel=channel, recipient=address, language=language, kind=kind, subject=subject[:300],

@@ -25,12 +25,17 @@ def abstention_cuts(probe: "Router", texts: list[str], embeddings: np.ndarray) -
     """Per measure, the similarity below which the router abstains, chosen on held-out texts against a router
     (`probe`) that never saw them; returns (cuts, each held-out text's nearest similarity)."""
     nearest = probe._similarities(texts, embeddings).max(axis=1)
+    return cuts_from(texts, nearest), nearest
+
+
+def cuts_from(texts: list[str], nearest: np.ndarray) -> dict:
+    """Per measure, the similarity to its nearest example that FAMILIAR_SHARE of these held-out texts reach."""
     measures = np.array([similarity_measure(text) for text in texts])
     cuts = {}
     for measure in ("embedding", "ngram"):
         values = nearest[measures == measure]
         cuts[measure] = float(np.quantile(values, 1 - FAMILIAR_SHARE)) if len(values) >= MIN_HELD_OUT else 0.0
-    return cuts, nearest
+    return cuts
 
 
 def familiar(cuts: dict, text: str, nearest_similarity: float) -> bool:

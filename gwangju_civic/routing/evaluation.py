@@ -10,14 +10,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
-from gwangju_civic.routing.confidence import (
-    FAMILIAR_SHARE,
-    MIN_HELD_OUT,
-    auto_routing,
-    expected_calibration_error,
-    familiar,
-    similarity_measure,
-)
+from gwangju_civic.routing.confidence import auto_routing, cuts_from, expected_calibration_error, familiar
 from gwangju_civic.routing.features import TextFeatures, encode_for_features, with_passages
 from gwangju_civic.routing.heads import coverage_at_precision, fit_head
 from gwangju_civic.routing.router import Router
@@ -83,10 +76,7 @@ def _leave_one_out_cuts(probe: Router, texts: list[str], embeddings: np.ndarray,
     chosen = np.random.RandomState(0).permutation(len(texts))[:sample]
     similarities = probe._similarities([texts[i] for i in chosen], embeddings[chosen])
     similarities[np.arange(len(chosen)), chosen] = -np.inf
-    nearest = similarities.max(1)
-    measures = np.array([similarity_measure(texts[i]) for i in chosen])
-    return {measure: float(np.quantile(nearest[measures == measure], 1 - FAMILIAR_SHARE))
-            if (measures == measure).sum() >= MIN_HELD_OUT else 0.0 for measure in ("embedding", "ngram")}
+    return cuts_from([texts[i] for i in chosen], similarities.max(1))
 
 
 class Baseline:

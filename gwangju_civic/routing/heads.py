@@ -155,7 +155,6 @@ def head_metrics(head, features, labels: list[str], trusted: np.ndarray | None =
         "accuracy": float(accuracy_score(labels, predicted)),
         "macro_f1": float(f1_score(labels, predicted, average="macro", zero_division=0)),
         "ece": expected_calibration_error(confidence, correct),
-        "expected_calibration_error": expected_calibration_error(confidence, correct),
         "reliability": reliability(confidence, correct),
         "threshold": auto["threshold"],
         "coverage": auto["coverage"],

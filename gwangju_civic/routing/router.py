@@ -15,7 +15,6 @@ from gwangju_civic.routing import confidence, versions
 from gwangju_civic.routing.features import (
     BUNDLED_MODEL,
     TextFeatures,
-    encode,
     encode_for_features,
     has_latin,
     with_passages,
@@ -240,10 +239,6 @@ class Router:
     def _example_ngrams(self):
         """The examples' unit-length char n-gram vectors as columns, computed once per loaded router."""
         return self.features.char.transform(self.example_texts).T.tocsr()
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """The sentence embeddings the router uses, for similarity search elsewhere."""
-        return encode(texts, self.embedding_model)
 
 
 def _split(labels: list[str], fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -79,7 +79,9 @@ class RouterLoader:
                 return current
             try:
                 router = Router.load(self.models_dir / version) if version else Router.load_active(self.models_dir)
-                router.embed(["warm-up"])  # loads the sentence encoder too, so the first report is not slower
+                # One Latin and one Hangul text load MiniLM, the MeCab dictionary and the examples' char n-grams
+                # now, not in the first report of each script.
+                router.route_many(["warm-up", "준비"])
             except Exception as error:
                 self.last_error = str(error)
                 raise
@@ -153,7 +155,7 @@ def _refresh_router() -> None:
 
 
 def preload(app: Flask) -> str | None:
-    """Load the active router before the process takes work (gunicorn workers, queue workers); its version."""
+    """Load the active router before the process takes traffic (gunicorn's post_worker_init); its version."""
     with app.app_context():
         try:
             similarity.current_similarity()  # the similarity encoder loads before traffic too
@@ -184,6 +186,7 @@ def route_submission(submission: Submission) -> None:
     embedding is never computed here (routing/similarity.py).
     """
     text = f"{submission.title}\n{submission.description}"
+    similarity.queue_embedding()  # routed or not: the similarity encoder is not the router's, a worker embeds it
     try:
         router = current_router()
         embeddings = router.feature_embeddings([text])
@@ -191,9 +194,7 @@ def route_submission(submission: Submission) -> None:
     except Exception as error:  # a missing, corrupt or failing router must never lose the report
         log.error("router failed for %s: %s", submission.tracking_code, error)
         send_to_triage(submission, f"router unavailable: {error}")
-        similarity.queue_embedding()
         return
-    similarity.queue_embedding()  # the similarity encoder is not the router's: a worker embeds it
     submission.routing = routing.to_dict()
     submission.routing_confidence = routing.confidence
     threshold = confidence_threshold(router)

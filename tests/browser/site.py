@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from gwangju_civic.dates import city_today
 from gwangju_civic.donations.campaigns import CampaignDraft, create_campaign
-from gwangju_civic.donations.queries import today
 from gwangju_civic.extensions import db
 from gwangju_civic.intake.services import receive
 from gwangju_civic.models import (
@@ -56,7 +56,7 @@ def _campaign(status: CampaignStatus, title: str) -> int:
         plan_priority=db.session.scalar(select(PlanPriority).where(PlanPriority.code == "PP18")),
         department=db.session.scalar(select(Department).where(Department.code == "environment")),
         asks=DonationKind.CSV, column_schema=NOISE_SCHEMA, licence="CC-BY-4.0",
-        opens_on=today() - timedelta(days=1), closes_on=today() + timedelta(days=30), target_count=10,
+        opens_on=city_today() - timedelta(days=1), closes_on=city_today() + timedelta(days=30), target_count=10,
         status=status, consent_text_ko="야간 소음 지도를 위해 측정값 제공에 동의합니다.",
         consent_text_en="I give these readings to map night-time noise as open data.",
     )

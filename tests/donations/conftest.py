@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from gwangju_civic.dates import city_today
 from gwangju_civic.donations.campaigns import CampaignDraft, create_campaign
-from gwangju_civic.donations.queries import today
 from gwangju_civic.extensions import db
 from gwangju_civic.models import CampaignStatus, Department, DonationKind, PlanPriority
 
@@ -92,8 +92,8 @@ def make_campaign(app):
                 asks=fields.pop("asks", DonationKind.CSV),
                 column_schema=fields.pop("column_schema", NOISE_SCHEMA),
                 licence=fields.pop("licence", "CC-BY-4.0"),
-                opens_on=fields.pop("opens_on", today() - timedelta(days=1)),
-                closes_on=fields.pop("closes_on", today() + timedelta(days=30)),
+                opens_on=fields.pop("opens_on", city_today() - timedelta(days=1)),
+                closes_on=fields.pop("closes_on", city_today() + timedelta(days=30)),
                 target_count=fields.pop("target_count", 10),
                 status=fields.pop("status", CampaignStatus.OPEN),
                 consent_text_ko=fields.pop("consent_text_ko", CONSENT_KO),

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from gwangju_civic.donations.queries import today
+from gwangju_civic.dates import city_today
 from gwangju_civic.extensions import db
 from gwangju_civic.models import CampaignStatus, Donation, DonationKind
 from tests.donations.conftest import NOISE_CSV
@@ -182,7 +182,7 @@ def test_guessing_withdrawal_codes_is_throttled(donor):
 
 def test_closed_draft_and_future_campaigns_take_no_donations(app, donor, make_campaign):
     with app.app_context():
-        day = today()
+        day = city_today()
     for campaign_id in (make_campaign(status=CampaignStatus.DRAFT), make_campaign(status=CampaignStatus.CLOSED),
                         make_campaign(opens_on=day + timedelta(days=1)),
                         make_campaign(opens_on=day - timedelta(days=9), closes_on=day - timedelta(days=1))):

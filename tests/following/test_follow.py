@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from gwangju_civic.extensions import db
 from gwangju_civic.following import operations
@@ -157,9 +158,10 @@ def test_confirmed_followers_leave_out_the_filer_and_the_unsubscribed(app, repor
         assert [(f.email, f.language) for f in operations.confirmed_followers(submission)] == [
             ("moved@example.org", "fr"), ("other@example.org", "en")]
         notification_operations.unsubscribe(Channel.EMAIL, "other@example.org", f"submission:{report}")
-        operations.mark_unsubscribed("other@example.org", f"submission:{report}")
         db.session.commit()
         assert [f.email for f in operations.confirmed_followers(submission)] == ["moved@example.org"]
+        assert db.session.scalar(select(Follower.unsubscribed_at).where(  # the outbox's signal reached following
+            Follower.email == "other@example.org")) is not None
         notification_operations.unsubscribe(Channel.EMAIL, "moved@example.org", "all")  # no follower update
         db.session.commit()
         assert operations.confirmed_followers(submission) == []
@@ -170,7 +172,6 @@ def test_confirming_again_after_an_unsubscribe_follows_again(app, client, report
     client.post(f"/follow/confirm/{confirmation_token(app)}")
     with app.app_context():
         notification_operations.unsubscribe(Channel.EMAIL, FOLLOWER, f"submission:{report}")
-        operations.mark_unsubscribed(FOLLOWER, f"submission:{report}")
         db.session.commit()
     assert followers(app, report) == []
     client.post(f"/follow/confirm/{confirmation_token(app)}")

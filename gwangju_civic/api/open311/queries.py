@@ -16,13 +16,14 @@ from gwangju_civic.links import external_url
 from gwangju_civic.models import ApiReport, Category, Status, Submission, SubmissionKind, utcnow
 from gwangju_civic.privacy import public_text
 from gwangju_civic.submissions.queries import public_by_id, public_submissions
+from gwangju_civic.submissions.transitions import OPEN_STATUSES
 
 # "Default query limit is a span of 90 days or first 1000 requests returned, whichever is smallest."
 DEFAULT_SPAN = timedelta(days=90)
 MAX_REQUESTS = 1000
 GENERIC_SERVICE = "other"
-CLOSED = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
-OPEN = frozenset(Status) - CLOSED
+OPEN = frozenset(OPEN_STATUSES)
+CLOSED = frozenset(Status) - OPEN
 STATUSES = {"open": OPEN, "closed": CLOSED}
 GENERIC_NAMES = {"ko": "기타 (분류는 자동으로 정해집니다)", "en": "Other (the category is found for you)",
                  "fr": "Autre (la catégorie est trouvée pour vous)"}
@@ -50,8 +51,8 @@ def service_record(row: Category | None, locale: str) -> dict:
             "group": row.department.name(locale)}
 
 
-def service_definition(code: str, locale: str) -> dict:
-    """The attributes a client may send as attribute[code]; `kind` says whether it is a problem or an idea."""
+def service_definition(code: str) -> dict:
+    """The attributes a client may send as attribute[code], named in the current locale; `kind`: problem or idea."""
     values = [{"key": kind.value, "name": str(KIND_LABELS[kind])} for kind in SubmissionKind]
     return {"service_code": code, "attributes": [{
         "variable": True, "code": "kind", "datatype": "singlevaluelist", "required": False,

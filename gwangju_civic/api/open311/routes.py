@@ -13,6 +13,7 @@ from gwangju_civic.api.open311.forms import Invalid, parse_request
 from gwangju_civic.api.open311.serializers import errors, respond, w3c
 from gwangju_civic.database import discard_session
 from gwangju_civic.extensions import client_network, csrf, limiter
+from gwangju_civic.security import MAX_ID
 from gwangju_civic.taxonomy.seed import TAXONOMY_FILE
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -102,7 +103,7 @@ def service_definition(service_code: str, fmt: str):
     if service_code != queries.GENERIC_SERVICE and queries.category(service_code) is None:
         raise Invalid(f"service_code {service_code} does not exist", status=404)
     with force_locale(_locale()):
-        definition = queries.service_definition(service_code, _locale())
+        definition = queries.service_definition(service_code)
     return respond(fmt, definition, root="service_definition")
 
 
@@ -178,7 +179,8 @@ def unknown(anything: str):
 
 
 def _is_id(value: str) -> bool:
-    return value.isascii() and value.isdigit() and 0 < int(value) <= 2**31 - 1
+    """A database id; the length check comes first, as int() refuses strings of over 4,300 digits."""
+    return value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID)) and 0 < int(value) <= MAX_ID
 
 
 def _filters() -> queries.RequestFilters:

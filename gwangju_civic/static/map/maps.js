@@ -22,5 +22,5 @@
     });
   }
 
-  window.GwangjuMaps = { baseMap: baseMap, loadDistricts: loadDistricts, center: GWANGJU };
+  window.GwangjuMaps = { baseMap: baseMap, loadDistricts: loadDistricts };
 })();
