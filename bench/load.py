@@ -136,6 +136,42 @@ def report(name: str, outcome: Outcome, database_url: str, tag: str) -> dict[str
     return {"lost": len(acknowledged - codes), "duplicated": duplicated}
 
 
+EFFECTS = {
+    "routed reports": "SELECT count(*) FROM submissions WHERE status = 'routed'",
+    "staff e-mails about routing": "SELECT count(*) FROM notifications WHERE kind = 'staff_routed'",
+    "of them sent": "SELECT count(*) FROM notifications WHERE kind = 'staff_routed' AND state = 'sent'",
+    "reports": "SELECT count(*) FROM submissions",
+    "similarity vectors": "SELECT count(*) FROM submission_embeddings",
+}
+
+
+def effects(database_url: str) -> str:
+    """Each job's effect once: one staff e-mail per routed report, each sent, one vector per report."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        counts = {name: connection.execute(sa.text(sql)).scalar_one() for name, sql in EFFECTS.items()}
+    engine.dispose()
+    return ", ".join(f"{name} {count}" for name, count in counts.items())
+
+
+def drained(database_url: str, timeout: float) -> float:
+    """Seconds until no job run is queued or running (at most `timeout`)."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        states = job_states(database_url)
+        if not states.get("queued", 0) + states.get("running", 0):
+            break
+        time.sleep(2)
+    return time.monotonic() - started
+
+
+def database_seconds(cluster: Cluster | None, before: dict[int, float]) -> dict[int, float]:
+    """CPU of each PostgreSQL process since `before` (backends started during the run count whole)."""
+    if cluster is None:
+        return {}
+    return {pid: cpu_seconds([pid]) - before.get(pid, 0.0) for pid in cluster.processes()}
+
+
 def machine_load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} (1 min) {five:.1f} (5 min) on {os.cpu_count()} cores"
@@ -193,12 +229,16 @@ def main() -> None:
             print(f"{args.setup}: texts {describe_mix(args.reports)}")
             web_pids, worker_pid = stack.web_workers(), stack.processes["worker"].pid
             web_cpu, worker_cpu = cpu_seconds(web_pids), cpu_seconds([worker_pid])
+            database_cpu, own_cpu = database_seconds(cluster, {}), time.process_time()
             outcome = run_load(stack.url, tag, args.reports, args.clients, midway)
             if args.setup != "fault":
                 filed = max(1, len(outcome.codes))
-                print(f"{args.setup}: CPU per report (form GET + POST): web workers "
+                database_cpu = database_seconds(cluster, database_cpu)
+                print(f"{args.setup}: CPU per report (form GET + POST) during the run: web workers "
                       f"{1000 * (cpu_seconds(web_pids) - web_cpu) / filed:.0f} ms, queue worker "
-                      f"{1000 * (cpu_seconds([worker_pid]) - worker_cpu) / filed:.0f} ms during the run")
+                      f"{1000 * (cpu_seconds([worker_pid]) - worker_cpu) / filed:.0f} ms, PostgreSQL "
+                      f"{1000 * sum(database_cpu.values()) / filed:.0f} ms, this load generator "
+                      f"{1000 * (time.process_time() - own_cpu) / filed:.0f} ms")
                 waited = time.monotonic()
                 while unembedded(database_url) and time.monotonic() - waited < 300:
                     time.sleep(1)
@@ -209,7 +249,10 @@ def main() -> None:
                 while time.monotonic() < deadline and not recovered(database_url, tag, set(outcome.codes)):
                     time.sleep(2)
             report(args.setup, outcome, database_url, tag)
-            print(f"{args.setup}: job runs by state {job_states(database_url)}")
+            print(f"{args.setup}: job runs by state right after the run {job_states(database_url)}")
+            seconds = drained(database_url, 600)
+            print(f"{args.setup}: job runs by state {seconds:.0f} s later {job_states(database_url)}")
+            print(f"{args.setup}: {effects(database_url)}")
         finally:
             stack.stop()
             if cluster is not None:

@@ -74,6 +74,12 @@ class Cluster:
             time.sleep(1)
         raise SystemExit(f"PostgreSQL did not start: {(self.data / 'server.log').read_text()[-2000:]}")
 
+    def processes(self) -> list[int]:
+        """The postmaster and its children (backends, writers) now."""
+        pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [pid, *map(int, children)]
+
     def kill_postmaster(self) -> None:
         pid = int((self.data / "postmaster.pid").read_text().split()[0])
         os.kill(pid, signal.SIGKILL)

@@ -114,6 +114,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "JOB_RETRY_SECONDS": int(os.environ.get("JOB_RETRY_SECONDS", 30)),
         "JOB_KEEP_DAYS": int(os.environ.get("JOB_KEEP_DAYS", 14)),
         "JOB_WORKER_THREADS": int(os.environ.get("JOB_WORKER_THREADS", 1)),
+        # Niceness the queue worker takes at start: on cores it shares with web workers, residents' requests go
+        # first and background work catches up after a burst (0: as the web workers).
+        "JOB_WORKER_NICENESS": int(os.environ.get("JOB_WORKER_NICENESS", 10)),
         # Seconds between a process's checks of the active router version (one indexed read).
         "ROUTER_CHECK_SECONDS": float(os.environ.get("ROUTER_CHECK_SECONDS", 1)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
@@ -138,7 +141,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "NOTIFY_RETRY_SECONDS": int(os.environ.get("NOTIFY_RETRY_SECONDS", 30)),
         "NOTIFY_RETRY_MAX_SECONDS": int(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", 24 * 3600)),
         # Donations whose description fits the campaign less than this (cosine) are flagged off-topic.
-        "DONATION_FIT_THRESHOLD": float(os.environ.get("DONATION_FIT_THRESHOLD", 0.1)),  # similarity scale
+        "DONATION_FIT_THRESHOLD": float(os.environ.get("DONATION_FIT_THRESHOLD", 0.15)),  # similarity scale
     }
 
 

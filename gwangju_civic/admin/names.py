@@ -65,7 +65,7 @@ JOB_KIND_LABELS = {
     "router_retrain": _l("Router training"), "fit_check": _l("Donation fit check"),
     "export_build": _l("Open-data export"), "preview_purge": _l("Purge of donation previews"),
     "spool_replay": _l("Filing spooled reports"), "embed_submissions": _l("Similarity vectors"),
-    "notify": _l("Message delivery"), "digest": _l("Daily digest"),
+    "notify": _l("Message delivery"), "digest": _l("Daily digest"), "staff_alerts": _l("Staff e-mails"),
 }
 TAXONOMY_HEADS: dict[str, Callable[[], Sequence[Category | Department | PlanPriority]]] = {
     "category": lookups.categories, "department": lookups.departments, "plan_priority": lookups.plan_priorities,

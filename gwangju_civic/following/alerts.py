@@ -12,6 +12,7 @@ from gwangju_civic.notifications.messages import message_language, render
 
 log = logging.getLogger(__name__)
 ASSIGNED_KIND, ROUTED_KIND = "staff_assigned", "staff_routed"
+JOB_KIND = "staff_alerts"  # composes an event's staff e-mails in the worker (jobs/kinds.py)
 
 
 def staff_language(user: User | None) -> str:
@@ -44,17 +45,28 @@ def _user_by_email(email: str | None) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def staff_messages_for(event: SubmissionEvent) -> None:
-    """Called by the MESSAGES helper's trigger for each new event; enqueues the assignment e-mail(s) to the
-    assignee or the department's active officers when the event is an assignment. Nothing to deactivated users.
+def _alerts_staff(event: SubmissionEvent) -> bool:
+    """Assignment: the `assignee` field event; routing: the `department` field event (router or staff)."""
+    return event.action == "field_changed" and event.field in ("assignee", "department") and bool(event.new_value)
 
-    Assignment: the `assignee` field event; routing: the `department` field event (router or staff). Whoever made
-    the change is not told about it. The event must have its id (the outbox key is per event and recipient).
-    """
-    if event.action != "field_changed" or event.field not in ("assignee", "department") or not event.new_value:
-        return
-    if event.id is None:
-        db.session.flush()  # the outbox key names the event
+
+def staff_messages_for(event: SubmissionEvent) -> None:
+    """Called by the trigger for each new event: an assignment or a routing queues a `staff_alerts` job in the
+    event's transaction; the worker writes the e-mails, so filing a report does not render them (flushes)."""
+    from gwangju_civic.jobs.runs import submit
+
+    if _alerts_staff(event):
+        if event.id is None:
+            db.session.flush()
+        submit(JOB_KIND, f"event:{event.id}", event_id=event.id)
+
+
+def write_staff_messages(event: SubmissionEvent) -> int:
+    """Write the e-mail(s) of one assignment or routing event to the outbox: to the assignee, else the
+    department's active officers, else its shared address; never to deactivated users, nor to whoever made the
+    change. Writing them again for the same event adds nothing (the outbox key is per event and recipient)."""
+    if not _alerts_staff(event):
+        return 0
     submission = event.submission
     department = submission.department
     if event.field == "department":
@@ -67,14 +79,16 @@ def staff_messages_for(event: SubmissionEvent) -> None:
         kind = ROUTED_KIND
     people: list[User | str] = [assignee] if assignee is not None and _handles(assignee, department) \
         else recipients(department)
+    written = 0
     for person in people:
         if isinstance(person, User) and person.id == event.user_id:
             continue  # staff who assigned it to themselves, or routed it to their own department, know already
-        _send(event, submission, department, person, kind if person is assignee else ROUTED_KIND)
+        written += _send(event, submission, department, person, kind if person is assignee else ROUTED_KIND)
+    return written
 
 
 def _send(event: SubmissionEvent, submission: Submission, department: Department | None, person: User | str,
-          kind: str) -> None:
+          kind: str) -> int:
     user = person if isinstance(person, User) else None
     address = user.email if user is not None else str(person)
     language = staff_language(user)
@@ -88,7 +102,8 @@ def _send(event: SubmissionEvent, submission: Submission, department: Department
         link=external_url("admin.detail", submission_id=submission.id),
         department_name=department.name(language) if department else "")
     who = f"user:{user.id}" if user is not None else f"department:{department.id if department else 0}"
-    outbox.enqueue(channel=Channel.EMAIL, recipient=address, kind=kind, language=language,
-                   subject=subject, text=text, html=html, key=f"staff-alert:{event.id}:{who}",
-                   submission=submission, event=event, user=user)
+    written = outbox.enqueue(channel=Channel.EMAIL, recipient=address, kind=kind, language=language,
+                             subject=subject, text=text, html=html, key=f"staff-alert:{event.id}:{who}",
+                             submission=submission, event=event, user=user)
     log.info("staff alert %s for submission %s queued", kind, submission.tracking_code)
+    return int(written is not None)

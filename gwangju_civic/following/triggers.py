@@ -79,7 +79,8 @@ def _notify_pending(session: Session) -> None:
 
 
 def notify(event: SubmissionEvent) -> None:
-    """Every message one new event causes: the resident's, the followers', and the staff alerts.
+    """Every message one new event causes: the resident's, the followers', and the staff alerts (a job writes
+    those: `alerts.staff_messages_for`).
 
     A failure to compose (a template, a translation) is logged and the event still commits; a database error
     is raised, since the transaction cannot commit anyway.

@@ -8,6 +8,7 @@ from flask import current_app
 from gwangju_civic.database import discard_session
 from gwangju_civic.extensions import db
 from gwangju_civic.models import Photo, Status, Submission
+from gwangju_civic.routing import similarity
 from gwangju_civic.routing.service import route_submission
 from gwangju_civic.submissions.operations import SubmissionDraft, create_submission, record_event, send_to_triage
 from gwangju_civic.submissions.photos import strip_and_store
@@ -43,7 +44,20 @@ def receive(draft: SubmissionDraft, keep_code: bool = False) -> Receipt:
         log.exception("submission %s is stored, but its follow-up steps failed", receipt.tracking_code)
         discard_session()
         _send_to_triage_if_new(receipt, "routing could not be completed")
+    _queue_embedding(receipt)
     return receipt
+
+
+def _queue_embedding(receipt: Receipt) -> None:
+    """Ask a worker for the similarity vector in a transaction of its own, routed or not: every filing asks for
+    the same queued run, so holding that row's lock while routing would make filings wait on each other. If this
+    fails, the scheduler's scan for unembedded submissions asks instead."""
+    try:
+        similarity.queue_embedding()
+        db.session.commit()
+    except Exception as error:
+        log.error("similarity vector of %s not queued now (the scheduler will): %s", receipt.tracking_code, error)
+        discard_session()
 
 
 def _send_to_triage_if_new(receipt: Receipt, reason: str) -> None:

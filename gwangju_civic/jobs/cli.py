@@ -1,4 +1,7 @@
 """`flask jobs worker | reconcile | list`: run the queue worker and its scheduler, or inspect job runs."""
+import os
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -20,10 +23,24 @@ def worker_command(threads: int | None, scheduler: bool) -> None:
     from gwangju_civic.jobs.queue import huey
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    yield_to_web(app.config["JOB_WORKER_NICENESS"])
     tasks.bind(app)
     consumer = huey.create_consumer(workers=threads or int(app.config["JOB_WORKER_THREADS"]),
                                     worker_type="thread", periodic=scheduler, check_worker_health=True)
     consumer.run()
+
+
+def yield_to_web(niceness: int) -> None:
+    """Lower this process's CPU priority (threads started next inherit it). Linux weighs each session (autogroup)
+    against the others before nice values count, and `make run` starts every process in a session of its own,
+    so the session's weight is lowered too."""
+    if niceness <= os.getpriority(os.PRIO_PROCESS, 0):
+        return
+    os.setpriority(os.PRIO_PROCESS, 0, niceness)
+    try:
+        Path("/proc/self/autogroup").write_text(str(niceness))
+    except OSError:  # not Linux, or autogroups off: the nice value alone applies
+        pass
 
 
 @jobs_cli.command("reconcile")

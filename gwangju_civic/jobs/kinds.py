@@ -86,6 +86,16 @@ def notify(args: dict[str, Any]) -> str:
     return deliver_job(args)
 
 
+@handler("staff_alerts")
+def staff_alerts(args: dict[str, Any]) -> str:
+    """Write one assignment or routing event's e-mails to the outbox (args: event_id); again adds nothing."""
+    from gwangju_civic.following.alerts import write_staff_messages
+    from gwangju_civic.models import SubmissionEvent
+
+    event = db.session.get(SubmissionEvent, int(args["event_id"]))
+    return f"{write_staff_messages(event) if event is not None else 0} written"
+
+
 @handler("digest")
 def digest(args: dict[str, Any]) -> str:
     """One department's 09:00 digest (args: department, day), or without args every one missing for today."""

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import sklearn
 from sklearn.model_selection import train_test_split
 
 from gwangju_civic.routing import confidence, versions
 from gwangju_civic.routing.features import (
     BUNDLED_MODEL,
+    DEFAULT_MODEL,
     TextFeatures,
     encode_for_features,
     has_latin,
@@ -117,6 +119,7 @@ class Router:
         if len({e.category for e in examples}) < 2:
             raise ValueError("training needs examples of at least two categories")
         started = datetime.now(UTC)
+        embedding_model = embedding_model or DEFAULT_MODEL
         texts, kinds = [e.text for e in examples], [e.kind for e in examples]
         weights = np.array([e.weight for e in examples], dtype=np.float32)
         embeddings = encode_for_features(texts, embedding_model)  # none for Hangul-only texts: their block is 0
@@ -147,7 +150,7 @@ class Router:
             "labels": {head: sorted(set(labels[head])) for head in HEADS},
             "metrics": metrics,
             "abstention": {"cut": cuts, "familiar_share": confidence.FAMILIAR_SHARE},
-            "embedding_model": embedding_model or BUNDLED_MODEL,
+            "embedding_model": embedding_model,
             "features": features.describe(),
             "classifier": "balanced LinearSVC (C=0.3) per head; temperature, uniform share fit on 3-fold OOF",
             "train_seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
@@ -174,6 +177,7 @@ class Router:
         try:
             metadata = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
             parts = joblib.load(path / PIPELINE_FILE)
+            parts["embedding_model"] = parts["embedding_model"] or BUNDLED_MODEL  # trained before int8: float
             router = cls(metadata=metadata, **parts)
             if set(router.heads) != set(HEADS):
                 raise ValueError("artifact lacks a routing head")
@@ -202,8 +206,10 @@ class Router:
         kinds = kinds or ["problem"] * len(texts)
         if embeddings is None:
             embeddings = self.feature_embeddings(texts)
-        features = self.features.transform(texts, embeddings, kinds)
-        ranked = {head: _ranked(self.heads[head], features) for head in HEADS}
+        # Our own fitted pipeline and finite features: scikit-learn's input checks were a tenth of a routing.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            features = self.features.transform(texts, embeddings, kinds)
+            ranked = {head: _ranked(self.heads[head], features) for head in HEADS}
         similarities = self._similarities(texts, embeddings)
         routings = []
         for row in range(len(texts)):

@@ -183,11 +183,10 @@ def route_submission(submission: Submission) -> None:
 
     The router decides only for a NEW submission: one already sent to a person (say, its photos failed)
     keeps its status, and the suggestion waits there for staff to accept or correct. Its similarity
-    embedding is never computed here (routing/similarity.py).
+    embedding is never computed here: the caller asks a worker for it (`similarity.queue_embedding`).
     """
     text = f"{submission.title}\n{submission.description}"
-    similarity.queue_embedding()  # routed or not: the similarity encoder is not the router's, a worker embeds it
-    try:
+    try:  # computed before this transaction writes: on SQLite a write holds the one write lock until commit
         router = current_router()
         embeddings = router.feature_embeddings([text])
         routing = router.route_many([text], [submission.kind.value], embeddings=embeddings)[0]

@@ -26,10 +26,10 @@ def test_the_score_is_the_best_cosine_over_the_campaign_languages(app):
         same = fit.fit_score("noise readings at night", ["소음 측정", "noise readings at night"], encode)
         unrelated = fit.fit_score("grocery list and cake recipe", ["noise readings at night"], encode)
     assert same == pytest.approx(1.0, abs=1e-4)
-    assert unrelated < 0.1
+    assert unrelated < 0.15  # the default DONATION_FIT_THRESHOLD: under 'same topic' (1 of 5) by people
 
 
-@pytest.mark.app_config(DONATION_FIT_THRESHOLD=0.1)
+@pytest.mark.app_config(DONATION_FIT_THRESHOLD=0.15)
 def test_consent_stores_the_donation_unchecked_and_the_fit_check_scores_it_later(app, client, auth, donor,
                                                                                  make_campaign):
     on_topic = stored_donation(app, donor, make_campaign, "Noise readings from my balcony, every night for a week.")

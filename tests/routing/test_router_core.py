@@ -52,9 +52,25 @@ def test_metadata_records_what_the_router_is(router, trained_router_dir):
     metadata = json.loads((trained_router_dir / router.version / "metadata.json").read_text())
     for key in ("version", "created_at", "training_data_sha256", "labels", "metrics", "embedding_model"):
         assert metadata[key]
-    assert metadata["embedding_model"] == "all-MiniLM-L6-v2"
+    assert metadata["embedding_model"] == "all-MiniLM-L6-v2+int8"  # the bundled model, int8 (features.INT8)
     category = metadata["metrics"]["category"]
     assert 0 < category["threshold"] <= 1 and 0 <= category["coverage"] <= 1
+
+
+def test_a_router_trained_before_int8_keeps_the_float_encoder(router, tmp_path):
+    """Its example vectors and features came from the float model: int8 vectors would not match them."""
+    import joblib
+
+    from gwangju_civic.routing.features import encode
+
+    folder = router.save(tmp_path, activate=False)
+    parts = joblib.load(folder / "pipeline.joblib")
+    joblib.dump({**parts, "embedding_model": None}, folder / "pipeline.joblib")
+    older = Router.load(folder)
+    assert older.embedding_model == "all-MiniLM-L6-v2"
+    text = "Streetlight out on Geumnam-ro for a week"
+    np.testing.assert_allclose(older.feature_embeddings([text]), encode([text], "all-MiniLM-L6-v2"), atol=1e-6)
+    assert not np.allclose(router.feature_embeddings([text]), encode([text], "all-MiniLM-L6-v2"), atol=1e-3)
 
 
 def test_save_and_load_give_the_same_routing(router, tmp_path):

