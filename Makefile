@@ -68,8 +68,8 @@ bench: setup postgres  ## Print the routing, admin and masking benchmarks' figur
 	$(BIN)/python bench/masking.py
 
 load: setup database router postgres  ## bench/load.py's three runs: embedded, PostgreSQL + Redis, and the fault run
-	$(BIN)/python bench/load.py --setup embedded -n 400 -c 20
-	$(BIN)/python bench/load.py --setup postgres -n 400 -c 20
+	$(BIN)/python bench/load.py --setup embedded -n 600 -c 20
+	$(BIN)/python bench/load.py --setup postgres -n 600 -c 20
 	$(BIN)/python bench/load.py --setup fault -n 600 -c 20
 	$(BIN)/python bench/queues.py
 

@@ -11,9 +11,11 @@ for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2))
-# Threads overlap a request's database and file waits; routing itself holds one core per worker.
+# Threads overlap a request's database and file waits; routing itself holds one core per worker. Two measured
+# best on 2 cores (bench/load.py on PostgreSQL: 1 thread 45, 2 threads 55-57, 3 52, 4 47-50 reports/s): more
+# threads than that only queue for the interpreter lock and wake each other.
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 20))
 # Not preload_app: torch is not fork-safe once its thread pools exist, so each worker imports and loads its own.

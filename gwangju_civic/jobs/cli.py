@@ -21,10 +21,12 @@ def worker_command(threads: int | None, scheduler: bool) -> None:
     """Consume the queue until Ctrl-C or SIGTERM; a job killed mid-run is run again after its lease."""
     from gwangju_civic.jobs import tasks
     from gwangju_civic.jobs.queue import huey
+    from gwangju_civic.routing.service import preload
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     yield_to_web(app.config["JOB_WORKER_NICENESS"])
     tasks.bind(app)
+    preload(app)  # the router and the similarity encoder before the first job, as each web worker loads them
     consumer = huey.create_consumer(workers=threads or int(app.config["JOB_WORKER_THREADS"]),
                                     worker_type="thread", periodic=scheduler, check_worker_health=True)
     consumer.run()

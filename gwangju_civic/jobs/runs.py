@@ -44,13 +44,13 @@ def submit(kind: str, key: str = "", *, delay: float | None = None, **args: Any)
         raise ValueError(f"unknown job kind {kind!r}")
     conflict = sa.text("state IN ('queued', 'running')")  # the predicate of uq_job_runs_active_kind_key
     insert = upsert_insert()
-    run_id = db.session.scalar(
+    run = db.session.scalar(  # the row comes back as an object: no second read
         insert(JobRun).values(kind=kind, key=key, args=args, state=JobState.QUEUED)
-        .on_conflict_do_nothing(index_elements=["kind", "key"], index_where=conflict).returning(JobRun.id))
-    if run_id is None:  # the same work is already waiting or running
+        .on_conflict_do_nothing(index_elements=["kind", "key"], index_where=conflict).returning(JobRun))
+    if run is None:  # the same work is already waiting or running
         return _active(kind, key) or submit(kind, key, delay=delay, **args)  # (finished in between: again)
-    db.session.info.setdefault(TO_SEND, {})[run_id] = delay
-    return db.session.get_one(JobRun, run_id)
+    db.session.info.setdefault(TO_SEND, {})[run.id] = delay
+    return run
 
 
 def submitted_now(run: JobRun) -> bool:
