@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests.runtime.client import Visitor
+from tests.runtime.ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = str(REPO / ".venv/bin/python") if (REPO / ".venv/bin/python").exists() else sys.executable
@@ -26,14 +27,6 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / TICK
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(predicate, timeout: float, what: str) -> None:

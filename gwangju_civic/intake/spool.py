@@ -12,6 +12,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -69,6 +70,19 @@ def holds(folder: Path, code: str) -> bool:
     if not TRACKING_CODE.matches(code):
         return False
     return (folder / code).is_dir() or any(folder.glob(f".{code}{CLAIMED}*")) or (folder / f".{code}{FAILED}").is_dir()
+
+
+def held_fields(folder: Path) -> Iterator[dict]:
+    """The stored fields (no photos) of every report in the spool: waiting, being filed or set aside."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name.endswith(".partial") or not entry.is_dir():
+            continue
+        try:
+            yield json.loads((entry / "draft.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # renamed by a replay meanwhile, or unreadable: callers ask the database again
 
 
 def is_set_aside(folder: Path, code: str) -> bool:

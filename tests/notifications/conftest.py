@@ -1,6 +1,5 @@
 """Notification fixtures: a real SMTP server (aiosmtpd), a real HTTP SMS gateway, and running queued jobs."""
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -16,14 +15,9 @@ from gwangju_civic.extensions import db
 from gwangju_civic.jobs import runs
 from gwangju_civic.models import JobRun, JobState
 from gwangju_civic.notifications.outbox import NOTIFY_KIND
+from tests.runtime.ports import free_port
 
 SMTP_USER, SMTP_PASSWORD = "civic", "s3cret"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Inbox:

@@ -2,7 +2,6 @@
 import json
 import re
 import shutil
-import socket
 import sys
 import uuid
 from pathlib import Path
@@ -16,6 +15,7 @@ from tests.conftest import IS_POSTGRES
 from tests.donations.conftest import NOISE_CSV
 from tests.runtime.client import CSRF, Visitor
 from tests.runtime.conftest import REPO, app_environment, wait_until, worker_args
+from tests.runtime.ports import free_port
 
 pytestmark = pytest.mark.deploy
 REDIS_URL = "redis://127.0.0.1:6379/5"  # a database number of its own; the test deletes its keys
@@ -28,12 +28,6 @@ def redis_answers() -> bool:
         return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
     except Exception:  # noqa: BLE001
         return False
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def nginx_config(folder: Path, port: int, backends: list[int]) -> Path:

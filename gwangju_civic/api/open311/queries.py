@@ -1,6 +1,5 @@
 """Read side of Open311: services from the taxonomy, requests from the same public queries as the web pages."""
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from gwangju_civic.api.open311.serializers import w3c
 from gwangju_civic.extensions import db
+from gwangju_civic.intake import spool
 from gwangju_civic.labels import KIND_LABELS, URGENCY_LABELS
 from gwangju_civic.links import external_url
 from gwangju_civic.models import ApiReport, Category, Status, Submission, SubmissionKind, utcnow
@@ -153,15 +153,4 @@ def filed_under_token(token: str) -> int | None:
 def spooled_with_token(folder: Path, token: str) -> bool:
     """Whether a report waiting in the spool (waiting, being filed or set aside) carries this token."""
     wanted = token_hash(token)
-    if not folder.is_dir():
-        return False
-    for entry in folder.iterdir():
-        if entry.name.endswith(".partial") or not entry.is_dir():
-            continue
-        try:
-            fields = json.loads((entry / "draft.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # renamed by a replay meanwhile, or unreadable: the caller asks the database again
-        if (fields.get("client") or {}).get("token_hash") == wanted:
-            return True
-    return False
+    return any((fields.get("client") or {}).get("token_hash") == wanted for fields in spool.held_fields(folder))
