@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 import sqlalchemy as sa  # noqa: E402
 
 from bench.report_texts import describe_mix, report_text  # noqa: E402
-from bench.stack import PYTHON, Cluster, Stack, cpu_seconds, ready, wait_for  # noqa: E402
+from bench.stack import PYTHON, Cluster, Stack, cpu_seconds, ready, seconds_until, wait_for  # noqa: E402
 from tests.runtime.client import Visitor  # noqa: E402
 
 
@@ -156,13 +156,11 @@ def effects(database_url: str) -> str:
 
 def drained(database_url: str, timeout: float) -> float:
     """Seconds until no job run is queued or running (at most `timeout`)."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
+    def idle() -> bool:
         states = job_states(database_url)
-        if not states.get("queued", 0) + states.get("running", 0):
-            break
-        time.sleep(2)
-    return time.monotonic() - started
+        return not states.get("queued", 0) + states.get("running", 0)
+
+    return seconds_until(idle, timeout, pause=2)
 
 
 def database_seconds(cluster: Cluster | None, before: dict[int, float]) -> dict[int, float]:
@@ -241,15 +239,11 @@ def main() -> None:
                       f"{1000 * (cpu_seconds([worker_pid]) - worker_cpu) / filed:.0f} ms, PostgreSQL "
                       f"{1000 * sum(database_cpu.values()) / filed:.0f} ms, this load generator "
                       f"{1000 * (time.process_time() - own_cpu) / filed:.0f} ms")
-                waited = time.monotonic()
-                while unembedded(database_url) and time.monotonic() - waited < 300:
-                    time.sleep(1)
+                seconds = seconds_until(lambda: not unembedded(database_url), 300, pause=1)
                 print(f"{args.setup}: similarity embeddings written by the queue worker "
-                      f"{time.monotonic() - waited:.0f} s after the run ({unembedded(database_url)} still waiting)")
+                      f"{seconds:.0f} s after the run ({unembedded(database_url)} still waiting)")
             if args.setup == "fault":  # the spool is replayed by the worker's scheduler (every minute)
-                deadline = time.monotonic() + 300
-                while time.monotonic() < deadline and not recovered(database_url, tag, set(outcome.codes)):
-                    time.sleep(2)
+                seconds_until(lambda: recovered(database_url, tag, set(outcome.codes)), 300, pause=2)
             report(args.setup, outcome, database_url, tag)
             print(f"{args.setup}: job runs by state right after the run {job_states(database_url)}")
             seconds = drained(database_url, 600)

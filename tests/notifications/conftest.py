@@ -120,11 +120,11 @@ def gateway() -> Iterator[Gateway]:
     server.close()
 
 
-def run_queued_jobs() -> list[str]:
-    """Run every queued "notify" job run in this process, as the worker would, and return their results."""
+def run_queued_jobs(kind: str = NOTIFY_KIND) -> list[str]:
+    """Run every queued job run of `kind` in this process, as the worker would, and return their results."""
     results = []
     for run_id in db.session.scalars(select(JobRun.id).where(JobRun.state == JobState.QUEUED,
-                                                             JobRun.kind == NOTIFY_KIND)
+                                                             JobRun.kind == kind)
                                      .order_by(JobRun.id)).all():
         runs.execute(run_id)
         results.append(db.session.get_one(JobRun, run_id).result or "")
