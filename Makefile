@@ -48,8 +48,9 @@ database:
 router:
 	$(BIN)/flask router train --if-missing
 
-chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser build)
+chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser build), and a Korean font for it
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@fc-list :lang=ko | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk)
 
 nginx:  ## Debian's nginx for the scale-out test (tests/runtime/test_deploy.py; it never starts the system service)
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx)

@@ -13,6 +13,7 @@ ECE_BINS = 15
 # than 95% of held-out texts are to theirs goes to triage, whatever the heads say (docs/routing.md, Confidence).
 FAMILIAR_SHARE = 0.95
 MIN_HELD_OUT = 10
+# Auto-routing's promise: at least this share of auto-routed texts right (heads.chosen_threshold).
 TARGET_PRECISION = 0.9
 
 
@@ -61,14 +62,8 @@ def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = ECE_BIN
     return rows
 
 
-def auto_routing(confidence: np.ndarray, correct: np.ndarray, trusted: np.ndarray,
-                 threshold: float | None = None) -> dict:
-    """Auto-routing on held-out data: the threshold (chosen here unless given: the lowest at which trusted
-    predictions are still TARGET_PRECISION right), and the precision and coverage it then has."""
-    if threshold is None:
-        from gwangju_civic.routing.heads import coverage_at_precision
-
-        _, threshold = coverage_at_precision(confidence[trusted], correct[trusted], TARGET_PRECISION)
+def auto_routing(confidence: np.ndarray, correct: np.ndarray, trusted: np.ndarray, threshold: float) -> dict:
+    """Auto-routing on held-out data at a threshold chosen without it: the precision and coverage it then has."""
     routed = trusted & (confidence >= threshold)
     return {"threshold": float(threshold), "coverage": float(routed.mean()) if len(routed) else 0.0,
             "precision": float(correct[routed].mean()) if routed.any() else None,

@@ -6,7 +6,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
-from gwangju_civic.routing.confidence import auto_routing, expected_calibration_error, reliability
+from gwangju_civic.routing.confidence import (
+    TARGET_PRECISION,
+    auto_routing,
+    expected_calibration_error,
+    reliability,
+)
 
 CALIBRATION_FOLDS = 3
 SVM_C = 0.3
@@ -132,10 +137,12 @@ def fit_head(features, labels: list[str], weights: np.ndarray | None = None, gro
 
 
 def coverage_at_precision(scores: np.ndarray, correct: np.ndarray, precision: float = 0.9) -> tuple[float, float]:
-    """The largest share of items, taken most confident first, that is still `precision` correct, and its threshold."""
+    """The largest share of items, taken most confident first, that is still `precision` correct, and its threshold.
+
+    `correct` may have one column per judgement (category and department right): each must reach `precision`."""
     order = np.argsort(-scores, kind="stable")
-    hits = np.cumsum(correct[order])
-    running = hits / np.arange(1, len(order) + 1)
+    hits = np.cumsum(np.asarray(correct).reshape(len(scores), -1)[order], axis=0)
+    running = (hits / np.arange(1, len(order) + 1)[:, None]).min(axis=1)
     good = np.nonzero(running >= precision)[0]
     if len(good) == 0:
         return 0.0, 1.0
@@ -143,20 +150,33 @@ def coverage_at_precision(scores: np.ndarray, correct: np.ndarray, precision: fl
     return (last + 1) / len(order), float(scores[order][last])
 
 
-def head_metrics(head, features, labels: list[str], trusted: np.ndarray | None = None) -> dict:
+def chosen_threshold(heads: dict, head: str) -> float:
+    """The lowest confidence at which this head's out-of-fold predictions (each text scored by a model that never
+    saw it) are TARGET_PRECISION right; for the category head, which decides auto-routing, its department must be
+    too, since staff verdicts (routing/precision.py) judge the department."""
+    fitted = heads[head]
+    if not hasattr(fitted, "held_out_correct"):  # a head with one possible answer is never wrong
+        return 0.0
+    correct = [fitted.held_out_correct]
+    if head == "category" and hasattr(heads.get("department"), "held_out_correct"):
+        correct.append(heads["department"].held_out_correct)
+    return coverage_at_precision(fitted.held_out_confidence, np.column_stack(correct), TARGET_PRECISION)[1]
+
+
+def head_metrics(head, features, labels: list[str], trusted: np.ndarray, threshold: float) -> dict:
     """Accuracy, macro-F1, calibration (ECE, 15 bins, and its reliability bins) and auto-routing on validation
-    data: the 90%-precision threshold over the texts not abstained on (`trusted`), its precision and coverage."""
+    data: precision and coverage at `threshold`, chosen without these texts, over those not abstained on."""
     probabilities = head.predict_proba(features)
     predicted = head.classes_[probabilities.argmax(1)]
     confidence = probabilities.max(1)
     correct = predicted == np.asarray(labels)
-    auto = auto_routing(confidence, correct, np.ones(len(labels), bool) if trusted is None else trusted)
+    auto = auto_routing(confidence, correct, trusted, threshold)
     return {
         "accuracy": float(accuracy_score(labels, predicted)),
         "macro_f1": float(f1_score(labels, predicted, average="macro", zero_division=0)),
         "ece": expected_calibration_error(confidence, correct),
         "reliability": reliability(confidence, correct),
-        "threshold": auto["threshold"],
+        "validation_threshold": auto["threshold"],
         "coverage": auto["coverage"],
         "precision": auto["precision"],
         "abstained": auto["abstained"],

@@ -21,7 +21,7 @@ from gwangju_civic.routing.features import (
     has_latin,
     with_passages,
 )
-from gwangju_civic.routing.heads import fit_head, head_metrics
+from gwangju_civic.routing.heads import chosen_threshold, fit_head, head_metrics
 from gwangju_civic.routing.versions import ACTIVE_FILE, METADATA_FILE
 
 log = logging.getLogger(__name__)
@@ -132,16 +132,18 @@ class Router:
         probe = cls(features, {}, [texts[i] for i in train_idx], [], embeddings[train_idx], embedding_model)
         cuts, nearest = confidence.abstention_cuts(probe, [texts[i] for i in valid_idx], embeddings[valid_idx])
         trusted = np.array([confidence.familiar(cuts, texts[i], s) for i, s in zip(valid_idx, nearest, strict=True)])
-        for head in HEADS:
-            head_labels = [labels[head][i] for i in train_rows.source]
-            if len(set(head_labels)) < 2:
-                continue
-            fitted = fit_head(x_train, head_labels, weights[train_rows.source] * train_rows.factors,
-                              groups=train_rows.source)
-            metrics[head] = head_metrics(fitted, x_valid, [labels[head][i] for i in valid_idx], trusted)
+        probes = {head: fit_head(x_train, [labels[head][i] for i in train_rows.source],
+                                 weights[train_rows.source] * train_rows.factors, groups=train_rows.source)
+                  for head in HEADS if len({labels[head][i] for i in train_rows.source}) > 1}
+        # Each threshold is chosen on out-of-fold predictions, so the validation texts check it, not choose it.
+        for head, fitted in probes.items():
+            metrics[head] = head_metrics(fitted, x_valid, [labels[head][i] for i in valid_idx], trusted,
+                                         chosen_threshold(probes, head))
         features, x_all, rows = _fit_features(np.arange(len(texts)), texts, embeddings, kinds)
         heads = {head: _fit_or_constant(x_all, [labels[head][i] for i in rows.source],
                                         weights[rows.source] * rows.factors, rows.source) for head in HEADS}
+        for head in metrics:
+            metrics[head]["threshold"] = chosen_threshold(heads, head)
         metadata = {
             "created_at": started.isoformat(),
             "training_data_sha256": data_hash(examples),
