@@ -150,17 +150,22 @@ def coverage_at_precision(scores: np.ndarray, correct: np.ndarray, precision: fl
     return (last + 1) / len(order), float(scores[order][last])
 
 
-def chosen_threshold(heads: dict, head: str) -> float:
+def chosen_threshold(heads: dict, head: str) -> dict:
     """The lowest confidence at which this head's out-of-fold predictions (each text scored by a model that never
-    saw it) are TARGET_PRECISION right; for the category head, which decides auto-routing, its department must be
-    too, since staff verdicts (routing/precision.py) judge the department."""
+    saw it) are TARGET_PRECISION right, with the coverage and precision it has there; for the category head, which
+    decides auto-routing, its department must be right as often, since staff verdicts judge the department."""
     fitted = heads[head]
     if not hasattr(fitted, "held_out_correct"):  # a head with one possible answer is never wrong
-        return 0.0
-    correct = [fitted.held_out_correct]
+        return {"threshold": 0.0}
+    judged = {head: fitted.held_out_correct}
     if head == "category" and hasattr(heads.get("department"), "held_out_correct"):
-        correct.append(heads["department"].held_out_correct)
-    return coverage_at_precision(fitted.held_out_confidence, np.column_stack(correct), TARGET_PRECISION)[1]
+        judged["department"] = heads["department"].held_out_correct
+    confidence = fitted.held_out_confidence
+    _, threshold = coverage_at_precision(confidence, np.column_stack(list(judged.values())), TARGET_PRECISION)
+    routed = confidence >= threshold
+    return {"threshold": threshold, "coverage": float(routed.mean()),
+            "precision": {name: float(right[routed].mean()) if routed.any() else None
+                          for name, right in judged.items()}}
 
 
 def head_metrics(head, features, labels: list[str], trusted: np.ndarray, threshold: float) -> dict:

@@ -138,12 +138,13 @@ class Router:
         # Each threshold is chosen on out-of-fold predictions, so the validation texts check it, not choose it.
         for head, fitted in probes.items():
             metrics[head] = head_metrics(fitted, x_valid, [labels[head][i] for i in valid_idx], trusted,
-                                         chosen_threshold(probes, head))
+                                         chosen_threshold(probes, head)["threshold"])
         features, x_all, rows = _fit_features(np.arange(len(texts)), texts, embeddings, kinds)
         heads = {head: _fit_or_constant(x_all, [labels[head][i] for i in rows.source],
                                         weights[rows.source] * rows.factors, rows.source) for head in HEADS}
         for head in metrics:
-            metrics[head]["threshold"] = chosen_threshold(heads, head)
+            out_of_fold = chosen_threshold(heads, head)
+            metrics[head].update(threshold=out_of_fold.pop("threshold"), out_of_fold=out_of_fold)
         metadata = {
             "created_at": started.isoformat(),
             "training_data_sha256": data_hash(examples),

@@ -42,10 +42,13 @@ def test_metadata_records_calibration_and_the_abstention_cut_chosen_on_held_out_
 def test_the_threshold_is_where_out_of_fold_category_and_department_are_90_percent_right(router):
     category, department = router.heads["category"], router.heads["department"]
     threshold = router.metrics["category"]["threshold"]
-    assert threshold == chosen_threshold(router.heads, "category")
+    assert threshold == chosen_threshold(router.heads, "category")["threshold"]
     above = category.held_out_confidence >= threshold
     assert above.any() and not above.all()
     assert category.held_out_correct[above].mean() >= 0.9 and department.held_out_correct[above].mean() >= 0.9
+    assert router.metrics["category"]["out_of_fold"] == {
+        "coverage": above.mean(), "precision": {"category": category.held_out_correct[above].mean(),
+                                                "department": department.held_out_correct[above].mean()}}
     # one more text, the next most confident, and one of the two falls under 90%
     lower = category.held_out_confidence[~above].max()
     wider = category.held_out_confidence >= lower
