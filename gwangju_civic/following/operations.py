@@ -15,7 +15,6 @@ from gwangju_civic.links import external_url
 from gwangju_civic.models import Channel, Follower, Status, Submission, Supporter, Suppression, utcnow
 from gwangju_civic.notifications import outbox
 from gwangju_civic.notifications.messages import render
-from gwangju_civic.notifications.operations import unsubscribed
 from gwangju_civic.notifications.tokens import make_token, read_token
 from gwangju_civic.submissions.transitions import OPEN_STATUSES
 
@@ -65,7 +64,7 @@ def request_follow(submission: Submission, email: str, language: str) -> Followe
     if not can_follow(submission):
         raise ValueError("this report cannot be followed")
     follower = _follower(submission, normalized_email(email), language)
-    if follower.is_following:
+    if is_following(follower):
         return None
     follower.language = language
     db.session.flush()
@@ -101,9 +100,14 @@ def confirm(follower: Follower) -> Follower:
     return follower
 
 
+def is_following(follower: Follower) -> bool:
+    """Confirmed, and not unsubscribed from this report or from everything since."""
+    return follower.confirmed_at is not None and not outbox.is_suppressed(
+        Channel.EMAIL, follower.email, scope_of(follower.submission_id))
+
+
 def _start_following(follower: Follower) -> None:
     follower.confirmed_at = follower.confirmed_at or utcnow()
-    follower.unsubscribed_at = None
     db.session.flush()
     # An earlier unsubscribe from this report would silence what the resident just asked for again.
     outbox.lift_suppression(Channel.EMAIL, follower.email, scope_of(follower.submission_id))
@@ -126,7 +130,7 @@ def confirmed_followers(submission: Submission) -> list[Follower]:
     suppressed = exists().where(Suppression.channel == Channel.EMAIL, Suppression.recipient == Follower.email,
                                 or_(Suppression.scope == outbox.ALL, Suppression.scope == scope_of(submission.id)))
     query = select(Follower).where(Follower.submission_id == submission.id, Follower.confirmed_at.is_not(None),
-                                   Follower.unsubscribed_at.is_(None), ~suppressed).order_by(Follower.id)
+                                   ~suppressed).order_by(Follower.id)
     filer = normalized_email(submission.contact_email or "")
     return [follower for follower in db.session.scalars(query) if follower.email != filer]
 
@@ -159,27 +163,3 @@ def support(submission: Submission, browser_id: str, network: str) -> bool:
     db.session.execute(update(table).where(table.c.id == submission.id)
                        .values(supporter_count=table.c.supporter_count + 1))
     return True
-
-
-def mark_unsubscribed(email: str, scope: str) -> int:
-    """An unsubscribe from one report ("submission:{id}") or from everything ("all") ends following; flushes.
-
-    Called by the outbox's unsubscribe; confirmed_followers also leaves suppressed addresses out on its own.
-    """
-    table = cast(sa.Table, Follower.__table__)
-    query = update(table).where(table.c.email == normalized_email(email), table.c.unsubscribed_at.is_(None))
-    if scope != outbox.ALL:
-        prefix, _, submission_id = scope.partition(":")
-        if prefix != "submission" or not submission_id.isdigit():
-            return 0
-        query = query.where(table.c.submission_id == int(submission_id))
-    result = db.session.execute(query.values(unsubscribed_at=utcnow()))
-    db.session.flush()
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-@unsubscribed.connect
-def _end_following(channel: Channel, recipient: str, scope: str) -> None:
-    """The outbox's unsubscribe (same transaction) ends following for that report, or for all of them."""
-    if channel == Channel.EMAIL:
-        mark_unsubscribed(recipient, scope)

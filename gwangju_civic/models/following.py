@@ -21,17 +21,12 @@ class Follower(Base):
     # Lower-cased and stripped, so one address follows a report once.
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     language: Mapped[str] = mapped_column(sa.String(8))
-    # Set by the confirmation link (double opt-in), or at once for a resident moved from a duplicate.
+    # Set by the confirmation link (double opt-in), or at once for a resident moved from a duplicate. Whether the
+    # address later unsubscribed is the outbox's record (notification_suppressions), kept in one place.
     confirmed_at: Mapped[datetime | None]
-    # Set when the address unsubscribes from this report (or from everything) through the outbox's link.
-    unsubscribed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submission: Mapped[Submission] = relationship()
-
-    @property
-    def is_following(self) -> bool:
-        return self.confirmed_at is not None and self.unsubscribed_at is None
 
 
 class Supporter(Base):

@@ -1,17 +1,12 @@
 """Service functions of the notifications capability: opt-outs, and what staff see of a report's messages."""
 from collections.abc import Sequence
 
-from blinker import Namespace
 from sqlalchemy import select, update
 
 from gwangju_civic.database import upsert_insert
 from gwangju_civic.extensions import db
 from gwangju_civic.models import Channel, DeliveryState, Notification, Submission, Suppression
 from gwangju_civic.notifications.outbox import ALL, normalized
-
-# Sent inside the unsubscribing transaction with channel, recipient (normalized) and scope, so features above
-# (following) update their own rows without this package importing them.
-unsubscribed = Namespace().signal("unsubscribed")
 
 
 def unsubscribe(channel: Channel, recipient: str, scope: str) -> None:
@@ -24,7 +19,6 @@ def unsubscribe(channel: Channel, recipient: str, scope: str) -> None:
     db.session.execute(update(Notification).where(
         Notification.channel == channel, Notification.recipient == address, covered,
         Notification.state == DeliveryState.QUEUED).values(state=DeliveryState.FAILED, last_error="unsubscribed"))
-    unsubscribed.send(channel, recipient=address, scope=scope)
     db.session.flush()
 
 
