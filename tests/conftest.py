@@ -115,12 +115,16 @@ def trained_router_dir(tmp_path_factory) -> Path:
     return directory
 
 
-@pytest.fixture
-def with_router(app, trained_router_dir):
-    """Point the app at the trained router, as `make run` does with models/."""
+def use_router(app, directory: Path) -> Path:
+    """Point the app at the routers in `directory`, as `make run` does with models/."""
     from gwangju_civic.routing.service import RouterLoader, preload
 
-    app.config["ROUTER_MODELS_DIR"] = str(trained_router_dir)
-    app.extensions["router"] = RouterLoader(trained_router_dir)
+    app.config["ROUTER_MODELS_DIR"] = str(directory)
+    app.extensions["router"] = RouterLoader(directory)
     preload(app)  # as each gunicorn worker and the queue worker do at start: no model is loaded inside a request
-    return trained_router_dir
+    return directory
+
+
+@pytest.fixture
+def with_router(app, trained_router_dir):
+    return use_router(app, trained_router_dir)

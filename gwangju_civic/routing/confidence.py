@@ -1,4 +1,7 @@
-"""Honest confidence: calibration figures, and the abstention cut that sends unfamiliar texts to triage."""
+"""Honest confidence: calibration figures, the auto-routing threshold, and the abstention cut that sends unfamiliar
+texts to triage."""
+from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,7 +16,7 @@ ECE_BINS = 15
 # than 95% of held-out texts are to theirs goes to triage, whatever the heads say (docs/routing.md, Confidence).
 FAMILIAR_SHARE = 0.95
 MIN_HELD_OUT = 10
-# Auto-routing's promise: at least this share of auto-routed texts right (heads.chosen_threshold).
+# Auto-routing's promise: at least this share of auto-routed texts right (chosen_threshold).
 TARGET_PRECISION = 0.9
 
 
@@ -68,3 +71,43 @@ def auto_routing(confidence: np.ndarray, correct: np.ndarray, trusted: np.ndarra
     return {"threshold": float(threshold), "coverage": float(routed.mean()) if len(routed) else 0.0,
             "precision": float(correct[routed].mean()) if routed.any() else None,
             "abstained": float((~trusted).mean()) if len(trusted) else 0.0}
+
+
+def chosen_threshold(heads: dict, head: str, truth: dict[str, np.ndarray]) -> tuple[float, dict]:
+    """A head's threshold from its out-of-fold predictions (each text scored by a model that never saw it), with
+    the coverage and precision it has there; `truth` holds each head's labels in the training texts' order.
+
+    For the category head, which decides auto-routing, the department the service then routes must be right as
+    often: staff verdicts (routing/precision.py) judge the department.
+    """
+    fitted = heads[head]
+    if not hasattr(fitted, "held_out_predicted"):  # one possible answer, or a router trained before: route nothing
+        return 1.0, {}
+    right = fitted.held_out_predicted == truth[head]
+    if head != "category" or not hasattr(heads.get("department"), "held_out_predicted"):
+        return out_of_fold_threshold(fitted.held_out_confidence, lambda threshold: {head: right})
+    department = heads["department"]
+    usual = {category: Counter(truth["department"][truth["category"] == category]).most_common(1)[0][0]
+             for category in set(truth["category"])}
+    fallback = np.array([usual.get(category) for category in fitted.held_out_predicted], dtype=object)
+
+    def judge(threshold: float) -> dict:
+        # As service.route_submission does: the department head's answer where it is as sure, else the category's.
+        routed = np.where(department.held_out_confidence >= threshold, department.held_out_predicted, fallback)
+        return {"category": right, "department": routed == truth["department"]}
+
+    return out_of_fold_threshold(fitted.held_out_confidence, judge)
+
+
+def out_of_fold_threshold(confidence: np.ndarray, judge: Callable[[float], dict]) -> tuple[float, dict]:
+    """The lowest confidence at which the texts at or above it (ties together, at least MIN_HELD_OUT) are
+    TARGET_PRECISION right by every judgement `judge(threshold)` gives; 1.0, routing nothing, if none is."""
+    chosen: tuple[float, dict] = (1.0, {"coverage": 0.0, "precision": None})
+    for threshold in np.unique(confidence[confidence > 0])[::-1]:
+        routed = confidence >= threshold
+        if routed.sum() < MIN_HELD_OUT:
+            continue
+        precision = {name: float(right[routed].mean()) for name, right in judge(float(threshold)).items()}
+        if min(precision.values()) >= TARGET_PRECISION:
+            chosen = (float(threshold), {"coverage": float(routed.mean()), "precision": precision})
+    return chosen

@@ -10,7 +10,13 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
-from gwangju_civic.routing.confidence import auto_routing, cuts_from, expected_calibration_error, familiar
+from gwangju_civic.routing.confidence import (
+    auto_routing,
+    chosen_threshold,
+    cuts_from,
+    expected_calibration_error,
+    familiar,
+)
 from gwangju_civic.routing.features import TextFeatures, encode_for_features, with_passages
 from gwangju_civic.routing.heads import coverage_at_precision, fit_head
 from gwangju_civic.routing.router import Router
@@ -52,7 +58,7 @@ class RouterDesign:
         self.head = fit_head(features, [labels[i] for i in source], factors, groups=source)
         # Auto-routing as the router does it: threshold from out-of-fold predictions, abstention cut from each
         # training text's nearest other training text; neither looks at the test data.
-        self.threshold = coverage_at_precision(self.head.held_out_confidence, self.head.held_out_correct)[1]
+        self.threshold, _ = chosen_threshold({"category": self.head}, "category", {"category": np.array(labels)})
         self.probe = Router(self.features, {}, list(texts), [], embeddings, None)
         self.cuts = _leave_one_out_cuts(self.probe, list(texts), embeddings)
         return self

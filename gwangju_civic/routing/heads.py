@@ -6,12 +6,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
-from gwangju_civic.routing.confidence import (
-    TARGET_PRECISION,
-    auto_routing,
-    expected_calibration_error,
-    reliability,
-)
+from gwangju_civic.routing.confidence import auto_routing, expected_calibration_error, reliability
 
 CALIBRATION_FOLDS = 3
 SVM_C = 0.3
@@ -45,8 +40,10 @@ class CalibratedSVC:
         self.temperature = _fit_temperature(margins, per_row[originals], weights[originals])
         self.top_label = _fit_top_label(margins, per_row[originals], weights[originals])
         held_out = self._probabilities(margins)
-        self.held_out_confidence = held_out.max(1)
-        self.held_out_correct = held_out.argmax(1) == per_row[originals]
+        scored = margins.any(axis=1)  # a fold left with one label is skipped: its texts have no prediction
+        self.held_out_predicted = self.classes_[held_out.argmax(1)]
+        self.held_out_confidence = np.where(scored, held_out.max(1), 0.0)
+        self.held_out_correct = scored & (held_out.argmax(1) == per_row[originals])
         return self
 
     def _svm(self) -> LinearSVC:
@@ -137,35 +134,15 @@ def fit_head(features, labels: list[str], weights: np.ndarray | None = None, gro
 
 
 def coverage_at_precision(scores: np.ndarray, correct: np.ndarray, precision: float = 0.9) -> tuple[float, float]:
-    """The largest share of items, taken most confident first, that is still `precision` correct, and its threshold.
-
-    `correct` may have one column per judgement (category and department right): each must reach `precision`."""
+    """The largest share of items, taken most confident first, that is still `precision` correct, and its threshold."""
     order = np.argsort(-scores, kind="stable")
-    hits = np.cumsum(np.asarray(correct).reshape(len(scores), -1)[order], axis=0)
-    running = (hits / np.arange(1, len(order) + 1)[:, None]).min(axis=1)
+    hits = np.cumsum(correct[order])
+    running = hits / np.arange(1, len(order) + 1)
     good = np.nonzero(running >= precision)[0]
     if len(good) == 0:
         return 0.0, 1.0
     last = good[-1]
     return (last + 1) / len(order), float(scores[order][last])
-
-
-def chosen_threshold(heads: dict, head: str) -> dict:
-    """The lowest confidence at which this head's out-of-fold predictions (each text scored by a model that never
-    saw it) are TARGET_PRECISION right, with the coverage and precision it has there; for the category head, which
-    decides auto-routing, its department must be right as often, since staff verdicts judge the department."""
-    fitted = heads[head]
-    if not hasattr(fitted, "held_out_correct"):  # a head with one possible answer is never wrong
-        return {"threshold": 0.0}
-    judged = {head: fitted.held_out_correct}
-    if head == "category" and hasattr(heads.get("department"), "held_out_correct"):
-        judged["department"] = heads["department"].held_out_correct
-    confidence = fitted.held_out_confidence
-    _, threshold = coverage_at_precision(confidence, np.column_stack(list(judged.values())), TARGET_PRECISION)
-    routed = confidence >= threshold
-    return {"threshold": threshold, "coverage": float(routed.mean()),
-            "precision": {name: float(right[routed].mean()) if routed.any() else None
-                          for name, right in judged.items()}}
 
 
 def head_metrics(head, features, labels: list[str], trusted: np.ndarray, threshold: float) -> dict:

@@ -21,7 +21,7 @@ from gwangju_civic.routing.features import (
     has_latin,
     with_passages,
 )
-from gwangju_civic.routing.heads import chosen_threshold, fit_head, head_metrics
+from gwangju_civic.routing.heads import fit_head, head_metrics
 from gwangju_civic.routing.versions import ACTIVE_FILE, METADATA_FILE
 
 log = logging.getLogger(__name__)
@@ -136,15 +136,16 @@ class Router:
                                  weights[train_rows.source] * train_rows.factors, groups=train_rows.source)
                   for head in HEADS if len({labels[head][i] for i in train_rows.source}) > 1}
         # Each threshold is chosen on out-of-fold predictions, so the validation texts check it, not choose it.
+        truth = {head: np.array(labels[head], dtype=object) for head in HEADS}
         for head, fitted in probes.items():
-            metrics[head] = head_metrics(fitted, x_valid, [labels[head][i] for i in valid_idx], trusted,
-                                         chosen_threshold(probes, head)["threshold"])
+            threshold, _ = confidence.chosen_threshold(probes, head, {h: truth[h][train_idx] for h in HEADS})
+            metrics[head] = head_metrics(fitted, x_valid, [labels[head][i] for i in valid_idx], trusted, threshold)
         features, x_all, rows = _fit_features(np.arange(len(texts)), texts, embeddings, kinds)
         heads = {head: _fit_or_constant(x_all, [labels[head][i] for i in rows.source],
                                         weights[rows.source] * rows.factors, rows.source) for head in HEADS}
         for head in metrics:
-            out_of_fold = chosen_threshold(heads, head)
-            metrics[head].update(threshold=out_of_fold.pop("threshold"), out_of_fold=out_of_fold)
+            threshold, out_of_fold = confidence.chosen_threshold(heads, head, truth)
+            metrics[head].update(threshold=threshold, out_of_fold=out_of_fold)
         metadata = {
             "created_at": started.isoformat(),
             "training_data_sha256": data_hash(examples),

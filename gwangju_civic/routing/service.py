@@ -173,7 +173,7 @@ def current_router() -> "Router":
 
 
 def confidence_threshold(router: "Router") -> float:
-    """The configured threshold, else the one chosen on validation data when the router was trained."""
+    """The configured threshold, else the one chosen out of fold when the router was trained."""
     configured = current_app.config.get("ROUTER_CONFIDENCE_THRESHOLD")
     return float(configured) if configured is not None else float(router.metrics["category"]["threshold"])
 

@@ -58,7 +58,7 @@ def test_below_the_threshold_it_goes_to_triage_with_the_suggestions_kept(app, wi
         assert submission.routing["category"]["label"] == "illegal_dumping"
 
 
-def test_the_validation_threshold_is_used_when_none_is_configured(app, with_router):
+def test_the_trained_threshold_is_used_when_none_is_configured(app, with_router):
     from gwangju_civic.routing.service import confidence_threshold, current_router
 
     with app.app_context():

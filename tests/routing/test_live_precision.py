@@ -83,6 +83,8 @@ def test_pause_below_90_percent_sends_only_that_department_to_triage_and_resumes
     assert 'id="precision-roads"' in page and "paused" in page and "80%" in page
     assert "38%–96%" in page  # Wilson 95% interval of 4/5
     assert 'class="chart reliability"' in page and "Reliability bins" in page  # diagram: SVG bars plus a table
+    assert 'id="threshold-rule"' in page and "out of fold" in page  # how the threshold was chosen, once
+    assert page.count('id="threshold-rule"') == 1
     assert " style=" not in page and "<script>" not in page  # the CSP allows neither
 
     judge(app, held.id, "roads")  # staff route the held report: a label that counts toward recovery

@@ -122,9 +122,6 @@ def test_coverage_at_precision_and_calibration_error():
     correct = np.array([True, True, True, False, False])
     assert coverage_at_precision(scores, correct, 0.9) == (0.6, 0.7)
     assert coverage_at_precision(scores, np.zeros(5, dtype=bool), 0.9) == (0.0, 1.0)
-    # two judgements per item (category, department): the threshold stops where either falls under 90%
-    both = np.column_stack([correct, [True, False, True, True, True]])
-    assert coverage_at_precision(scores, both, 0.9) == (0.2, 0.9)
     assert expected_calibration_error(np.array([1.0, 1.0]), np.array([True, True])) == 0.0
 
 
