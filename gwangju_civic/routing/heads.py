@@ -47,7 +47,9 @@ class CalibratedSVC:
         return self
 
     def _svm(self) -> LinearSVC:
-        return LinearSVC(C=self.C, max_iter=5000)
+        # Seeded: liblinear's dual solver shuffles with numpy's global random state, so the same data gave routers
+        # that differed run to run (Gainesville macro-F1 0.430 and 0.439 in two runs of bench/routing.py).
+        return LinearSVC(C=self.C, max_iter=5000, random_state=self.seed)
 
     def _out_of_fold(self, features, labels, fit_weights, groups, originals) -> np.ndarray:
         """Margins of each text from an SVM that never saw it (or its passages); folds stratified by label."""

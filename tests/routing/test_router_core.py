@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from gwangju_civic.routing.evaluation import evaluate, stratified_split
-from gwangju_civic.routing.heads import coverage_at_precision, expected_calibration_error
+from gwangju_civic.routing.features import TextFeatures
+from gwangju_civic.routing.heads import coverage_at_precision, expected_calibration_error, fit_head
 from gwangju_civic.routing.router import HEADS, Router, RouterUnavailable, Routing, TrainingExample
 from gwangju_civic.routing.versions import activate, list_versions
 
@@ -134,3 +135,18 @@ def test_evaluate_compares_the_design_with_the_baseline_on_any_labels():
     for model in ("router", "baseline"):
         assert result[model]["accuracy"] == 1.0
         assert set(result[model]["per_class_f1"]) == {"transit", "waste"}
+
+
+def test_the_same_examples_train_the_same_head_whatever_the_global_random_state():
+    texts = [f"pothole {n} on the road near the market" for n in range(12)]
+    texts += [f"streetlight {n} dark all night in the alley" for n in range(12)]
+    texts += [f"가로등 {n}번이 밤새 꺼져 있어요" for n in range(12)]
+    labels = ["pothole"] * 12 + ["streetlight_out"] * 24
+    features = TextFeatures().fit(texts)
+    matrix = features.transform(texts, np.zeros((len(texts), 384), dtype=np.float32))
+    heads = []
+    for state in (1, 2):  # liblinear's dual solver shuffles with numpy's global state unless seeded
+        np.random.seed(state)
+        heads.append(fit_head(matrix, labels))
+    assert np.array_equal(heads[0].svm.coef_, heads[1].svm.coef_)
+    assert np.array_equal(heads[0].held_out_confidence, heads[1].held_out_confidence)
