@@ -43,7 +43,6 @@ class CalibratedSVC:
         scored = margins.any(axis=1)  # a fold left with one label is skipped: its texts have no prediction
         self.held_out_predicted = self.classes_[held_out.argmax(1)]
         self.held_out_confidence = np.where(scored, held_out.max(1), 0.0)
-        self.held_out_correct = scored & (held_out.argmax(1) == per_row[originals])
         return self
 
     def _svm(self) -> LinearSVC:
