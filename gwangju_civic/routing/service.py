@@ -79,7 +79,7 @@ class RouterLoader:
                 return current
             try:
                 router = Router.load(self.models_dir / version) if version else Router.load_active(self.models_dir)
-                # One Latin and one Hangul text load MiniLM, the MeCab dictionary and the examples' char n-grams
+                # One Latin and one Hangul text load MiniLM, e5, the MeCab dictionary and the examples' char n-grams
                 # now, not in the first report of each script.
                 router.route_many(["warm-up", "준비"])
             except Exception as error:

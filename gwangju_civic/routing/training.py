@@ -8,7 +8,8 @@ from sqlalchemy.orm import selectinload
 from gwangju_civic.extensions import db
 from gwangju_civic.models import Category, RoutingCorrection
 from gwangju_civic.routing.corpus import load_seed_corpus
-from gwangju_civic.routing.router import TrainingExample
+from gwangju_civic.routing.features import KOREAN_MODEL
+from gwangju_civic.routing.router import Router, TrainingExample
 
 SEED_CORPUS_DIR = Path(__file__).with_name("seed_corpus")
 CORRECTION_WEIGHT = 3.0
@@ -44,6 +45,20 @@ def correction_examples() -> list[TrainingExample]:
         )
         for correction in corrections
     ]
+
+
+def korean_model() -> str | None:
+    """The encoder for Korean and other non-Latin text: e5 unless ROUTER_KOREAN_ENCODER is "off"."""
+    setting = current_app.config.get("ROUTER_KOREAN_ENCODER", "e5")
+    if setting not in ("e5", "off"):
+        raise ValueError(f'ROUTER_KOREAN_ENCODER must be "e5" or "off", not {setting!r}')
+    return KOREAN_MODEL if setting == "e5" else None
+
+
+def train(examples: list[TrainingExample]) -> Router:
+    """A router with the app's encoders (ROUTER_EMBEDDING_MODEL for Latin text, `korean_model()` for the rest)."""
+    return Router.train(examples, embedding_model=current_app.config.get("ROUTER_EMBEDDING_MODEL"),
+                        korean_model=korean_model())
 
 
 def training_examples() -> list[TrainingExample]:

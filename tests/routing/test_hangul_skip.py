@@ -1,8 +1,9 @@
-"""Texts without Latin letters skip MiniLM: their embedding block is multiplied by 0, so routing stays identical."""
+"""Each encoder runs only where its block weighs: MiniLM (x Latin share) for texts with Latin letters, e5 (x the
+other letters' share) for texts with others. Skipping one where its weight is 0 leaves every routing identical."""
 import numpy as np
 import pytest
 
-from gwangju_civic.routing.features import encode, encode_for_features, has_latin
+from gwangju_civic.routing.features import KOREAN_MODEL, encode, encode_for_features, has_latin, latin_share
 from gwangju_civic.routing.router import Router
 
 HANGUL_ONLY = [
@@ -13,7 +14,8 @@ HANGUL_ONLY = [
     "비가 조금만 와도 지하차도가 물에 잠겨요\n배수구가 막힌 것 같습니다. 3일째입니다.",
     "다리를 다친 유기견이 학교 앞을 돌아다녀요",
 ]
-LATIN = ["Streetlight out on Geumnam-ro for a week", "Nid-de-poule énorme devant la mairie", "가로등 LED 고장"]
+LATIN = ["Streetlight out on Geumnam-ro for a week", "Nid-de-poule énorme devant la mairie"]
+MIXED = ["가로등 LED 고장"]
 
 
 @pytest.fixture(scope="module")
@@ -21,30 +23,43 @@ def router(trained_router_dir) -> Router:
     return Router.load_active(trained_router_dir)
 
 
-def test_hangul_only_texts_route_identically_with_and_without_minilm(router):
-    kinds = ["problem", "idea"] * (len(HANGUL_ONLY) // 2)
-    with_minilm = router.route_many(HANGUL_ONLY, kinds, embeddings=encode(HANGUL_ONLY))
-    without = router.route_many(HANGUL_ONLY, kinds)
-    assert without == with_minilm  # every head, probability, alternative and neighbour
-    assert [routing.category.label for routing in without][:3] == ["pothole", "streetlight_out", "illegal_dumping"]
+def both_encoders(texts: list[str]) -> np.ndarray:
+    """What the router's blocks would get if every text ran both encoders."""
+    return np.hstack([encode(texts), encode(texts, KOREAN_MODEL)])
 
 
-def test_the_features_are_the_same_matrix_so_training_is_unchanged(router):
-    texts = HANGUL_ONLY + LATIN
-    real, skipped = encode(texts), encode_for_features(texts)
-    assert not np.any(skipped[: len(HANGUL_ONLY)])
-    # Latin texts are encoded as before (batches padded differently move the last float bit, as they always did)
-    np.testing.assert_allclose(skipped[len(HANGUL_ONLY):], real[len(HANGUL_ONLY):], atol=1e-6)
-    hangul = slice(0, len(HANGUL_ONLY))
-    difference = router.features.transform(texts, real)[hangul] != router.features.transform(texts, skipped)[hangul]
-    assert difference.nnz == 0
+def test_the_router_reads_korean_with_e5_and_latin_with_minilm(router):
+    assert router.korean_model == KOREAN_MODEL
+    assert router.example_embeddings.shape[1] == 384 + 384
+    assert router.metadata["korean_model"] == KOREAN_MODEL
+    assert "multilingual-e5-small embedding" in router.metadata["features"]
 
 
-def test_texts_with_latin_letters_still_use_minilm(router):
-    assert [has_latin(text) for text in HANGUL_ONLY] == [False] * len(HANGUL_ONLY)
-    assert all(has_latin(text) for text in LATIN)
-    assert router.route_many(LATIN) == router.route_many(LATIN, embeddings=encode(LATIN))
-    dimension = router.example_embeddings.shape[1]
+def test_routing_is_the_same_as_with_both_encoders_everywhere(router):
+    texts = HANGUL_ONLY + LATIN + MIXED
+    kinds = ["problem", "idea"] * (len(texts) // 2) + ["problem"] * (len(texts) % 2)
+    assert router.route_many(texts, kinds) == router.route_many(texts, kinds, embeddings=both_encoders(texts))
+    assert [routing.category.label for routing in router.route_many(HANGUL_ONLY)][:3] == \
+        ["pothole", "streetlight_out", "illegal_dumping"]
+
+
+def test_each_text_runs_only_the_encoder_its_letters_need(router):
+    texts = HANGUL_ONLY + LATIN + MIXED
+    assert [has_latin(text) for text in texts] == [False] * len(HANGUL_ONLY) + [True] * 3
+    assert [latin_share(text) == 1 for text in texts] == [False] * len(HANGUL_ONLY) + [True, True, False]
+    skipped, full = router.feature_embeddings(texts), both_encoders(texts)
+    korean_rows, latin_rows, mixed = slice(0, len(HANGUL_ONLY)), slice(len(HANGUL_ONLY), -1), -1
+    assert not np.any(skipped[korean_rows, :384]) and not np.any(skipped[latin_rows, 384:])
+    np.testing.assert_allclose(skipped[korean_rows, 384:], full[korean_rows, 384:], atol=1e-6)
+    np.testing.assert_allclose(skipped[latin_rows, :384], full[latin_rows, :384], atol=1e-6)
+    np.testing.assert_allclose(skipped[mixed], full[mixed], atol=1e-6)
+    # The skipped blocks weigh 0, so the feature matrix, and so training, is unchanged
+    assert (router.features.transform(texts, skipped) != router.features.transform(texts, full)).nnz == 0
+
+
+def test_without_a_korean_encoder_a_hangul_text_runs_no_encoder():
+    dimension = 384
+    assert not np.any(encode_for_features(HANGUL_ONLY[:2], dimension=dimension))
     assert encode_for_features(HANGUL_ONLY[:1], dimension=dimension).shape == (1, dimension)
 
 

@@ -70,8 +70,38 @@ def test_a_router_trained_before_int8_keeps_the_float_encoder(router, tmp_path):
     older = Router.load(folder)
     assert older.embedding_model == "all-MiniLM-L6-v2"
     text = "Streetlight out on Geumnam-ro for a week"
-    np.testing.assert_allclose(older.feature_embeddings([text]), encode([text], "all-MiniLM-L6-v2"), atol=1e-6)
-    assert not np.allclose(router.feature_embeddings([text]), encode([text], "all-MiniLM-L6-v2"), atol=1e-3)
+    minilm = slice(0, 384)  # e5's columns follow, zeros for a text of Latin letters only
+    np.testing.assert_allclose(older.feature_embeddings([text])[:, minilm], encode([text], "all-MiniLM-L6-v2"),
+                               atol=1e-6)
+    assert not np.allclose(router.feature_embeddings([text])[:, minilm], encode([text], "all-MiniLM-L6-v2"),
+                           atol=1e-3)
+
+
+def test_a_router_trained_before_e5_routes_korean_without_it(tmp_path):
+    """Saved before the Korean encoder existed: no `korean_model`, no `latin_dimension`, MiniLM-only vectors."""
+    import joblib
+
+    from gwangju_civic.routing.corpus import load_seed_corpus, taxonomy_from_json
+    from gwangju_civic.routing.training import SEED_CORPUS_DIR
+    from gwangju_civic.taxonomy.seed import TAXONOMY_FILE
+
+    examples = [e for e in load_seed_corpus(SEED_CORPUS_DIR, taxonomy_from_json(TAXONOMY_FILE))
+                if e.category in ("pothole", "streetlight_out", "noise")][::3]
+    older = Router.train(examples, korean_model=None)
+    assert older.example_embeddings.shape[1] == 384 and older.metadata["korean_model"] is None
+    folder = older.save(tmp_path, activate=False)
+    parts = joblib.load(folder / "pipeline.joblib")
+    del parts["korean_model"]
+    del parts["features"].latin_dimension
+    joblib.dump(parts, folder / "pipeline.joblib")
+    loaded = Router.load(folder)
+    assert loaded.korean_model is None
+    texts = ["골목 가로등이 며칠째 안 켜져서 밤에 무서워요", "Loud music from the bar every night"]
+    assert loaded.feature_embeddings(texts).shape == (2, 384)
+    assert not loaded.feature_embeddings(texts)[0].any()  # a Hangul-only text runs no encoder, as before
+    assert loaded.route_many(texts) == [r.__class__(**{**r.__dict__, "model_version": loaded.version})
+                                        for r in older.route_many(texts)]
+    assert loaded.route(texts[0]).category.label == "streetlight_out"
 
 
 def test_save_and_load_give_the_same_routing(router, tmp_path):
