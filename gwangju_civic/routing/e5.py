@@ -19,7 +19,8 @@ from gwangju_civic.routing.features import KOREAN_MODEL, int8_linear
 
 # The first 126 word pieces (128 with <s> and </s>), as MiniLM reads 128: the gist, at a bounded cost.
 MAX_PIECES = 126
-# Segmentation takes time in proportion to the text: beyond this many characters no piece of the first 126 lies.
+# Segmentation takes time in proportion to the text: beyond this many characters (normalised, spaces collapsed)
+# no piece of the first 126 lies.
 MAX_CHARACTERS = 8 * MAX_PIECES
 _Q4 = np.dtype([("d", "<f2"), ("qs", "u1", 16)])  # a block of 32 weights: fp16 scale, then 32 4-bit values
 _LINEAR = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
@@ -121,7 +122,7 @@ class E5Encoder:
 
     def pieces(self, text: str) -> list[int]:
         """Token ids as the engine's tokenizer gives them, with e5's "query: " prefix, at most MAX_PIECES."""
-        content = self._tokenizer.pieces("query: " + text[:MAX_CHARACTERS])[:MAX_PIECES]
+        content = self._tokenizer.pieces("query: " + text, MAX_CHARACTERS)[:MAX_PIECES]
         return [self.special["bos"], *content, self.special["eos"]]
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -151,9 +152,10 @@ class _Tokenizer:
         self.longest = max(map(len, self.ids))
         self.normalise = str.maketrans(parts.normalisation)
 
-    def pieces(self, text: str) -> list[int]:
-        """Piece ids of `text` after the file's code-point map, single spaces and the metaspace (U+2581)."""
-        text = _SPACES.sub(" ", text.translate(self.normalise))
+    def pieces(self, text: str, max_characters: int | None = None) -> list[int]:
+        """Piece ids of `text` after the file's code-point map and single spaces, cut there to `max_characters`,
+        then the metaspace (U+2581)."""
+        text = _SPACES.sub(" ", text.translate(self.normalise))[:max_characters]
         marked = ("" if text.startswith(" ") else "\u2581") + text.replace(" ", "\u2581")
         best = [0.0] + [-math.inf] * len(marked)
         back: list[tuple[int, int]] = [(0, 0)] * (len(marked) + 1)

@@ -124,8 +124,10 @@ def _encode_where(texts: list[str], wanted_rows: list[bool], model: str | None, 
     return embeddings
 
 
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
-_LATIN_WORD = re.compile(r"\b\w*[A-Za-z\u00C0-\u024F]\w*\b")
+# Latin letters: ASCII, Latin-1 (but for the signs x and / of U+00D7, U+00F7), Latin Extended-A and -B.
+_LATIN_RANGE = "A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F"
+_LATIN_LETTER = re.compile(f"[{_LATIN_RANGE}]")
+_LATIN_WORD = re.compile(rf"\b\w*[{_LATIN_RANGE}]\w*\b")
 # Long texts (petitions, detailed complaints) also train on passages of this many characters, each
 # weighing PASSAGE_WEIGHT of the whole text: +2 macro-F1 points on the Korean petitions, no effect on
 # short complaints (docs/routing.md).

@@ -45,10 +45,12 @@ def test_long_texts_are_read_up_to_128_pieces(encoder, engine):
     # A hostile size is cut before segmentation, and the pieces read are the same as from the whole text
     huge = long * 500
     assert encoder.pieces(huge) == encoder.pieces(long)
+    # The cut comes after spaces are collapsed: a run of blanks in front does not push the text out
+    assert encoder.pieces(" \n" * 2000 + "가로등 고장") == encoder.pieces("가로등 고장")
     assert engine.token_count(long, True) > MAX_PIECES + 2
 
 
-def test_it_reads_korean_where_minilm_does_not():
+def test_a_korean_paraphrase_ranks_above_an_unrelated_report():
     query = "골목 가로등이 며칠째 안 켜져서 밤에 무서워요"
     paraphrase = "우리 동네 길가 조명이 계속 꺼져 있어 어두워요"
     unrelated = "공원 잔디밭에 개똥이 너무 많아요"

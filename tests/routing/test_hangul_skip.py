@@ -57,6 +57,11 @@ def test_each_text_runs_only_the_encoder_its_letters_need(router):
     assert (router.features.transform(texts, skipped) != router.features.transform(texts, full)).nnz == 0
 
 
+def test_multiplication_and_division_signs_are_not_latin_letters():
+    assert latin_share("가로등 3×4 구역") == 0 and not has_latin("가로등 3×4 구역")
+    assert latin_share("½ ÷ 2") == 0 and latin_share("Rue Éloi ×2") == 1
+
+
 def test_without_a_korean_encoder_a_hangul_text_runs_no_encoder():
     dimension = 384
     assert not np.any(encode_for_features(HANGUL_ONLY[:2], dimension=dimension))
